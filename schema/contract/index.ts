@@ -1,0 +1,2 @@
+// The wire contract: every shape that crosses a process boundary. Imported by the server and the SDK.
+export * from './errors.ts';

@@ -1,0 +1,133 @@
+// Composition root: createApp(config) builds every part once and returns {start, whenReady, stop}.
+// main.ts, tests and benches all use it, so what runs in production is what the tests exercise.
+import type { Config } from './config/index.ts';
+import { describeConfig } from './config/index.ts';
+import {
+  createLogger,
+  createMetrics,
+  createRedis,
+  HealthChecker,
+  retryUntil,
+  toAppError,
+  type Logger,
+  type Redis,
+} from './platform/index.ts';
+import { openDatabase, pendingMigrations, runMigrations, type Database } from './platform/db/index.ts';
+import { createHttpApp, opsRoutes, type Readiness } from './platform/http/index.ts';
+import { serve, type RunningServer } from './platform/http/serve.ts';
+
+export interface AppOptions {
+  logger?: Logger;
+  /** Application name reported to PostgreSQL (pg_stat_activity). */
+  name?: string;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Opens the database, listens on the api port. Resolves once listening; ops routes answer from then on. */
+  start(): Promise<void>;
+  /** Resolves when migrations ran and every role started; rejects on a fatal boot error. */
+  whenReady(): Promise<void>;
+  /** Graceful: stop accepting, drain, stop roles, close pools. Idempotent. */
+  stop(): Promise<void>;
+  readonly httpPort: number;
+  readonly db: Database;
+  readonly redis: Redis | null;
+}
+
+export function createApp(config: Config, options: AppOptions = {}): App {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const name = options.name ?? 'giveaway-server';
+  const metrics = createMetrics();
+  const readiness: Readiness = { started: false, draining: false };
+  const aborter = new AbortController();
+  const redis = config.redis ? createRedis(config.redis, logger, `${name}:main`) : null;
+
+  let db: Database | undefined;
+  let http: RunningServer | undefined;
+  let ready: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+  const stopHooks: Array<() => Promise<void>> = [];
+
+  async function bootstrap(database: Database): Promise<void> {
+    const retryable = (err: unknown) => toAppError(err).code === 'UNAVAILABLE';
+    const onRetry = (err: unknown, delayMs: number) =>
+      logger.warn({ err: (err as Error).message, delayMs }, 'PostgreSQL not reachable yet; retrying');
+    if (config.database.autoMigrate) {
+      await retryUntil(() => runMigrations(database.target, logger), {
+        isRetryable: retryable,
+        onRetry,
+        signal: aborter.signal,
+      });
+    } else {
+      // Another node (or `npm run db:migrate`) owns migrations: wait until the schema is current.
+      await retryUntil(
+        async () => {
+          const pending = await pendingMigrations(database.pool);
+          if (pending.length > 0) {
+            throw Object.assign(new Error(`Waiting for migrations: ${pending.join(', ')}`), { code: 'ECONNREFUSED' });
+          }
+        },
+        { isRetryable: retryable, onRetry, signal: aborter.signal },
+      );
+    }
+    readiness.started = true;
+    logger.info({ roles: [...config.roles] }, 'Ready');
+  }
+
+  const app: App = {
+    config,
+    logger,
+    get httpPort() {
+      if (!http) throw new Error('HTTP server is not listening (api role off or not started)');
+      return http.port;
+    },
+    get db() {
+      if (!db) throw new Error('Database is not open yet');
+      return db;
+    },
+    redis,
+    async start() {
+      logger.info(describeConfig(config), 'Starting');
+      if (!redis) logger.info('No Redis configured: single-node mode (in-memory adapter and rate limits)');
+      else void redis.connect().catch(() => undefined); // ioredis keeps retrying; readiness reports it.
+      db = await openDatabase(config.database, logger, name);
+      metrics.watchPool(db.pool);
+      const health = new HealthChecker(db.pool, redis);
+      if (config.roles.has('api')) {
+        const express = createHttpApp({
+          logger,
+          metrics,
+          origin: config.http.origin,
+          ops: opsRoutes({ health, metrics, readiness }),
+          routers: [],
+        });
+        http = await serve(express, config.http.port);
+        stopHooks.push(() => (http ? http.close(config.shutdownTimeoutMs / 2) : Promise.resolve()));
+        logger.info({ port: http.port }, 'HTTP listening');
+      }
+      ready = bootstrap(db);
+      ready.catch(() => undefined); // Observed through whenReady(); avoid an unhandled rejection meanwhile.
+    },
+    whenReady() {
+      if (!ready) return Promise.reject(new Error('start() was not called'));
+      return ready;
+    },
+    stop() {
+      stopping ??= (async () => {
+        readiness.draining = true;
+        aborter.abort();
+        logger.info('Stopping');
+        for (const hook of stopHooks.reverse()) {
+          await hook().catch((err: unknown) => logger.error({ err }, 'Error while stopping'));
+        }
+        await redis?.quit().catch(() => redis.disconnect());
+        await db?.close();
+        logger.info('Stopped');
+      })();
+      return stopping;
+    },
+  };
+  return app;
+}

@@ -1,0 +1,183 @@
+// Every environment variable the server reads, declared once: parser, default, example and meaning.
+// .env.example is checked against this table by a test, so the two cannot drift.
+import type { z } from 'zod';
+import * as p from './parsers.ts';
+
+export interface EnvVar<T> {
+  parse: z.ZodType<T>;
+  /** Used when the variable is unset or empty; undefined means "absent" (the feature is off or derived). */
+  default?: string;
+  example: string;
+  doc: string;
+  secret?: boolean;
+}
+
+const v = <T>(spec: EnvVar<T>): EnvVar<T> => spec;
+
+export const ROLE_NAMES = ['api', 'realtime', 'worker', 'bot'] as const;
+export type Role = (typeof ROLE_NAMES)[number];
+export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const ENV_SPEC = {
+  // --- HTTP and realtime ---
+  SERVER_PORT: v({ parse: p.port, default: '8080', example: '8080', doc: 'HTTP port of the api role.' }),
+  SERVER_ORIGIN: v({
+    parse: p.url(['http:', 'https:']).or(p.oneOf(['*'])),
+    default: '*',
+    example: 'https://giveaway.example.com',
+    doc: 'Allowed CORS origin for REST and Socket.IO (* allows any).',
+  }),
+  PUBLIC_BASE_URL: v({
+    parse: p.url(['http:', 'https:']),
+    example: 'https://api.giveaway.example.com',
+    doc: 'Public URL of this server, used in export links and avatar URLs (default http://localhost:SERVER_PORT).',
+  }),
+  REALTIME_PORT: v({ parse: p.port, default: '8081', example: '8081', doc: 'Socket.IO port of the realtime role.' }),
+  ROLES: v({
+    parse: p.setOf(ROLE_NAMES),
+    default: 'api,realtime,worker,bot',
+    example: 'api,realtime',
+    doc: 'What this node runs: any of api, realtime, worker, bot.',
+  }),
+  CLUSTER: v({
+    parse: p.bool,
+    default: 'false',
+    example: 'true',
+    doc: 'Set on every node of a multi-node deployment; refuses to start without Redis.',
+  }),
+  SHUTDOWN_TIMEOUT: v({
+    parse: p.durationMs,
+    default: '10s',
+    example: '10s',
+    doc: 'How long a graceful shutdown may drain before the process exits anyway.',
+  }),
+
+  // --- PostgreSQL ---
+  DATABASE_URL: v({
+    parse: p.url(['postgres:', 'postgresql:']),
+    example: 'postgres://postgres@127.0.0.1:5432/giveaway',
+    doc: 'PostgreSQL URL; wins over the POSTGRES_* variables. Neither set: embedded PostgreSQL under DATA_DIR.',
+    secret: true,
+  }),
+  POSTGRES_HOST: v({ parse: p.nonEmpty, example: '127.0.0.1', doc: 'PostgreSQL host (seed-compatible).' }),
+  POSTGRES_PORT: v({ parse: p.port, default: '5432', example: '5432', doc: 'PostgreSQL port.' }),
+  POSTGRES_USER: v({ parse: p.nonEmpty, default: 'postgres', example: 'giveaway', doc: 'PostgreSQL user.' }),
+  POSTGRES_PASSWORD: v({
+    parse: p.anyString,
+    default: '',
+    example: 'change-me',
+    doc: 'PostgreSQL password.',
+    secret: true,
+  }),
+  POSTGRES_DB: v({ parse: p.nonEmpty, default: 'giveaway', example: 'giveaway', doc: 'PostgreSQL database.' }),
+  POSTGRES_SSLMODE: v({
+    parse: p.oneOf(SSL_MODES),
+    default: 'disable',
+    example: 'verify-full',
+    doc: 'TLS to PostgreSQL, as libpq: disable, allow, prefer, require, verify-ca, verify-full.',
+  }),
+  POSTGRES_SSLROOTCERT: v({
+    parse: p.nonEmpty,
+    example: '/etc/ssl/certs/pg-ca.pem',
+    doc: 'CA bundle for verify-ca / verify-full (default: the system trust store).',
+  }),
+  MAX_OPEN_CONNS: v({ parse: p.positiveInt, default: '25', example: '25', doc: 'Pool size: most connections.' }),
+  MAX_IDLE_CONNS: v({
+    parse: p.nonNegativeInt,
+    default: '5',
+    example: '5',
+    doc: 'Idle connections kept open; the rest close after 10 s idle.',
+  }),
+  CONN_MAX_LIFETIME: v({
+    parse: p.durationMs,
+    default: '5m',
+    example: '5m',
+    doc: 'A pooled connection is replaced after this long (Go duration or seconds; 0 = never).',
+  }),
+  DB_AUTO_MIGRATE: v({
+    parse: p.bool,
+    default: 'true',
+    example: 'false',
+    doc: 'Apply pending migrations at boot (under an advisory lock).',
+  }),
+  DATA_DIR: v({
+    parse: p.nonEmpty,
+    default: '.data',
+    example: '/var/lib/giveaway',
+    doc: 'Where embedded PostgreSQL keeps its data when no database is configured.',
+  }),
+  EMBEDDED_PG_PORT: v({
+    parse: p.port,
+    default: '54329',
+    example: '54329',
+    doc: 'Port of the embedded PostgreSQL (loopback only).',
+  }),
+
+  // --- Redis ---
+  REDIS_URL: v({
+    parse: p.url(['redis:', 'rediss:']),
+    example: 'redis://:secret@127.0.0.1:6379/0',
+    doc: 'Redis URL; wins over REDIS_*. Neither set: single-node mode (in-memory adapter and rate limits).',
+    secret: true,
+  }),
+  REDIS_HOST: v({ parse: p.nonEmpty, example: '127.0.0.1', doc: 'Redis host (seed-compatible).' }),
+  REDIS_PORT: v({ parse: p.port, default: '6379', example: '6379', doc: 'Redis port.' }),
+  REDIS_PASSWORD: v({
+    parse: p.anyString,
+    default: '',
+    example: 'change-me',
+    doc: 'Redis AUTH password.',
+    secret: true,
+  }),
+  REDIS_DB: v({ parse: p.nonNegativeInt, default: '0', example: '0', doc: 'Redis logical database.' }),
+  REDIS_POOL_SIZE: v({
+    parse: p.positiveInt,
+    default: '10',
+    example: '10',
+    doc: 'Most commands in flight per Redis connection before callers queue (ioredis pipelines on one socket).',
+  }),
+  REDIS_KEY_PREFIX: v({
+    parse: p.nonEmpty,
+    default: 'gw:',
+    example: 'gw:',
+    doc: 'Prefix of every key we write, so we never collide with a legacy keyspace.',
+  }),
+
+  // --- Telegram ---
+  BOT_TOKEN: v({
+    parse: p.botToken,
+    example: '123456789:AAH-your-token-from-BotFather',
+    doc: 'Telegram bot token: validates init-data and runs the bot. Unset: bot off, Telegram requirements refused.',
+    secret: true,
+  }),
+  TELEGRAM_DEBUG: v({ parse: p.bool, default: 'false', example: 'true', doc: 'Log every Telegram update.' }),
+  INIT_DATA_TTL: v({
+    parse: p.positiveInt,
+    default: '86400',
+    example: '86400',
+    doc: 'Seconds a Mini App init-data stays valid after its auth_date.',
+  }),
+  ADMIN_IDS: v({
+    parse: p.idList,
+    default: '',
+    example: '11111111,22222222',
+    doc: 'Telegram user ids with admin rights (comma-separated).',
+  }),
+
+  // --- Diagnostics ---
+  DEBUG: v({
+    parse: p.bool,
+    default: 'false',
+    example: 'true',
+    doc: 'Development mode: 5 s minimum giveaway duration, debug logs.',
+  }),
+  LOG_LEVEL: v({
+    parse: p.oneOf(LOG_LEVELS),
+    default: 'info',
+    example: 'debug',
+    doc: 'fatal, error, warn, info, debug, trace or silent (DEBUG=true lowers the default to debug).',
+  }),
+} as const;
+
+export type EnvName = keyof typeof ENV_SPEC;

@@ -1,0 +1,173 @@
+// loadConfig: the only reader of the environment. Pure: env in, frozen Config out, or a ConfigError that
+// lists every bad variable on its own line (name, what is wrong, an example of a good value).
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import type { Config, DatabaseConfig, LogLevel, RedisConfig, SslMode } from './config.ts';
+import { ENV_SPEC, type EnvName, type EnvVar, type Role } from './env-spec.ts';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` when present. Variables already in the environment win over the file. */
+export function withDotEnv(env: Env, path = '.env'): Env {
+  if (!existsSync(path)) return env;
+  return { ...parseEnv(readFileSync(path, 'utf8')), ...env };
+}
+
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = <T>(name: EnvName): T | undefined => {
+    const spec = ENV_SPEC[name] as EnvVar<T>;
+    const raw = env[name];
+    const value = raw === undefined || raw.trim() === '' ? spec.default : raw;
+    if (value === undefined) return undefined;
+    const result = spec.parse.safeParse(value);
+    if (result.success) return result.data;
+    const shown = spec.secret ? '' : ` (got ${JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value)})`;
+    const why = result.error.issues[0]?.message ?? 'is invalid';
+    problems.push(`${name}: ${why}${shown}; example: ${name}=${spec.example}`);
+    return undefined;
+  };
+  // Variables with a default always yield a value unless invalid; the fallback only keeps types simple,
+  // since any invalid value throws below before the Config is used.
+  const must = <T>(name: EnvName, fallback: T): T => read<T>(name) ?? fallback;
+
+  const serverPort = must('SERVER_PORT', 8080);
+  const debug = must('DEBUG', false);
+  const logLevelRaw = env.LOG_LEVEL?.trim() ? must<LogLevel>('LOG_LEVEL', 'info') : debug ? 'debug' : 'info';
+  const redis = readRedis(env, read, must);
+  const cluster = must('CLUSTER', false);
+  if (cluster && redis === null) {
+    problems.push('CLUSTER: cluster mode needs Redis; example: REDIS_URL=redis://127.0.0.1:6379');
+  }
+  const config: Config = {
+    roles: must<Set<Role>>('ROLES', new Set(['api', 'realtime', 'worker', 'bot'])),
+    cluster,
+    debug,
+    logLevel: logLevelRaw,
+    shutdownTimeoutMs: must('SHUTDOWN_TIMEOUT', 10_000),
+    http: {
+      port: serverPort,
+      origin: must('SERVER_ORIGIN', '*'),
+      publicBaseUrl: (read<string>('PUBLIC_BASE_URL') ?? `http://localhost:${serverPort}`).replace(/\/+$/, ''),
+    },
+    realtime: { port: must('REALTIME_PORT', 8081) },
+    database: readDatabase(env, read, must, problems),
+    redis,
+    telegram: {
+      botToken: read<string>('BOT_TOKEN'),
+      debug: must('TELEGRAM_DEBUG', false),
+      initDataTtlSec: must('INIT_DATA_TTL', 86_400),
+      adminIds: must<number[]>('ADMIN_IDS', []),
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+type Read = <T>(name: EnvName) => T | undefined;
+type Must = <T>(name: EnvName, fallback: T) => T;
+
+function readDatabase(env: Env, read: Read, must: Must, problems: string[]): DatabaseConfig {
+  const pool = {
+    poolMax: must('MAX_OPEN_CONNS', 25),
+    poolIdleMax: must('MAX_IDLE_CONNS', 5),
+    connMaxLifetimeMs: must('CONN_MAX_LIFETIME', 300_000),
+    autoMigrate: must('DB_AUTO_MIGRATE', true),
+  };
+  const databaseUrl = read<string>('DATABASE_URL');
+  const host = read<string>('POSTGRES_HOST');
+  let sslMode = must<SslMode>('POSTGRES_SSLMODE', 'disable');
+  const sslRootCert = read<string>('POSTGRES_SSLROOTCERT');
+  if (databaseUrl !== undefined) {
+    // libpq-style ?sslmode= in the URL is honoured unless POSTGRES_SSLMODE says otherwise; it is removed
+    // from the URL because node-postgres interprets it differently from libpq.
+    const url = new URL(databaseUrl);
+    const fromUrl = url.searchParams.get('sslmode');
+    url.searchParams.delete('sslmode');
+    if (fromUrl !== null && !env.POSTGRES_SSLMODE?.trim()) {
+      const parsed = ENV_SPEC.POSTGRES_SSLMODE.parse.safeParse(fromUrl);
+      if (parsed.success) sslMode = parsed.data as SslMode;
+      else problems.push(`DATABASE_URL: sslmode=${fromUrl} is not a libpq sslmode; example: ?sslmode=require`);
+    }
+    return { kind: 'external', url: url.toString(), sslMode, sslRootCert, ...pool };
+  }
+  if (host !== undefined) {
+    const user = encodeURIComponent(must('POSTGRES_USER', 'postgres'));
+    const password = must('POSTGRES_PASSWORD', '');
+    const auth = password ? `${user}:${encodeURIComponent(password)}` : user;
+    const db = encodeURIComponent(must('POSTGRES_DB', 'giveaway'));
+    const url = `postgres://${auth}@${host.includes(':') ? `[${host}]` : host}:${must('POSTGRES_PORT', 5432)}/${db}`;
+    return { kind: 'external', url, sslMode, sslRootCert, ...pool };
+  }
+  return {
+    kind: 'embedded',
+    dataDir: must('DATA_DIR', '.data'),
+    port: must('EMBEDDED_PG_PORT', 54329),
+    database: must('POSTGRES_DB', 'giveaway'),
+    ...pool,
+  };
+}
+
+function readRedis(env: Env, read: Read, must: Must): RedisConfig | null {
+  const common = { keyPrefix: must('REDIS_KEY_PREFIX', 'gw:'), maxInFlight: must('REDIS_POOL_SIZE', 10) };
+  const password = read<string>('REDIS_PASSWORD') || undefined;
+  const redisUrl = read<string>('REDIS_URL');
+  if (redisUrl !== undefined) {
+    const url = new URL(redisUrl);
+    const urlPassword = url.password ? decodeURIComponent(url.password) : undefined;
+    const dbFromPath = url.pathname.replace('/', '');
+    url.password = '';
+    url.pathname = '';
+    return {
+      url: url.toString(),
+      password: urlPassword ?? password,
+      db: /^\d+$/.test(dbFromPath) ? Number(dbFromPath) : must('REDIS_DB', 0),
+      ...common,
+    };
+  }
+  const host = read<string>('REDIS_HOST');
+  if (host === undefined) return null;
+  void env;
+  return {
+    url: `redis://${host.includes(':') ? `[${host}]` : host}:${must('REDIS_PORT', 6379)}`,
+    password,
+    db: must('REDIS_DB', 0),
+    ...common,
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** A one-line-per-setting summary for the boot log, with secrets left out. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const db = config.database;
+  return {
+    roles: [...config.roles].join(','),
+    cluster: config.cluster,
+    http: config.http.port,
+    realtime: config.realtime.port,
+    database: db.kind === 'embedded' ? `embedded (${db.dataDir})` : `${redactUrl(db.url)} sslmode=${db.sslMode}`,
+    redis: config.redis ? `${config.redis.url} db=${config.redis.db}` : 'disabled (single-node)',
+    bot: config.telegram.botToken ? 'configured' : 'off (no BOT_TOKEN)',
+    admins: config.telegram.adminIds.length,
+  };
+}
+
+function redactUrl(raw: string): string {
+  const url = new URL(raw);
+  if (url.password) url.password = '***';
+  return url.toString();
+}

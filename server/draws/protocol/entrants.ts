@@ -1,0 +1,167 @@
+// Freezing entrants at close (§2): validation, canonical user_id order, leaves and Merkle tree, kept columnar
+// (typed arrays, ids as u32 halves) so a million entrants cost a few arrays rather than a million objects.
+import { DrawProtocolError } from './errors.ts';
+import { buildMerkleTree, hashLeaves, type MerkleTree } from './merkle.ts';
+import { parseUserId, toJsonUserId, type JsonUserId, type UserIdInput } from './user-id.ts';
+
+export interface EntrantInput {
+  readonly user_id: UserIdInput;
+  readonly weight: number;
+}
+
+export interface FrozenEntrants {
+  readonly count: number;
+  /** High and low 32 bits of each user_id, in canonical (ascending user_id) order. */
+  readonly idHi: Uint32Array;
+  readonly idLo: Uint32Array;
+  readonly weights: Uint32Array;
+  readonly totalWeight: number;
+  readonly tree: MerkleTree;
+  readonly root: Buffer;
+}
+
+export const MAX_WEIGHT = 0x7fffffff;
+const TWO_POW_32 = 0x1_0000_0000;
+
+/**
+ * Validates entrants (1 ≤ weight ≤ 2^31−1, 1 ≤ user_id < 2^63, unique ids, Σw < 2^53), puts them in canonical
+ * order and builds the Merkle tree. Input order does not matter. Throws DrawProtocolError('INVALID_ENTRANTS').
+ */
+export function freezeEntrants(entrants: readonly EntrantInput[]): FrozenEntrants {
+  if (!Array.isArray(entrants)) throw bad('entrants must be an array');
+  const n = entrants.length;
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  const w = new Uint32Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const e = entrants[i] as EntrantInput | null | undefined;
+    if (typeof e !== 'object' || e === null) throw bad(`entrant #${i} is not an object`);
+    const id = e.user_id;
+    if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 1) {
+      // Fast path without BigInt: safe integers split exactly into u32 halves.
+      hi[i] = Math.floor(id / TWO_POW_32);
+      lo[i] = id >>> 0;
+    } else {
+      let big: bigint;
+      try {
+        big = parseUserId(id);
+      } catch (err) {
+        throw bad(`entrant #${i}: ${(err as Error).message}`);
+      }
+      hi[i] = Number(big >> 32n);
+      lo[i] = Number(big & 0xffffffffn);
+    }
+    const weight = e.weight;
+    if (!Number.isInteger(weight) || weight < 1 || weight > MAX_WEIGHT) {
+      throw bad(`entrant #${i} (user_id ${String(id)}): weight must be an integer in 1..2^31-1, got ${weight}`);
+    }
+    w[i] = weight;
+    // Exact while below 2^53, and the sum only grows, so checking once at the end is enough.
+    total += weight;
+  }
+  if (total >= Number.MAX_SAFE_INTEGER + 1) throw bad('total weight must be below 2^53');
+
+  const order = canonicalOrder(hi, lo);
+  const idHi = order ? permute(hi, order) : hi;
+  const idLo = order ? permute(lo, order) : lo;
+  const weights = order ? permute(w, order) : w;
+  for (let i = 1; i < n; i++) {
+    if (idHi[i] === idHi[i - 1] && idLo[i] === idLo[i - 1]) {
+      throw bad(`duplicate user_id ${joinId(idHi[i] as number, idLo[i] as number).toString()}`);
+    }
+  }
+  const tree = buildMerkleTree(hashLeaves(idHi, idLo, weights));
+  return { count: n, idHi, idLo, weights, totalWeight: total, tree, root: tree.root };
+}
+
+export function entrantUserId(entrants: FrozenEntrants, index: number): bigint {
+  const h = entrants.idHi[index];
+  const l = entrants.idLo[index];
+  if (h === undefined || l === undefined) {
+    throw new DrawProtocolError('INVALID_ARGUMENT', `entrant index ${index} is out of range`);
+  }
+  return joinId(h, l);
+}
+
+/** Index of user_id in canonical order, or −1 (binary search). */
+export function findEntrantIndex(entrants: FrozenEntrants, userId: UserIdInput): number {
+  const id = parseUserId(userId);
+  const h = Number(id >> 32n);
+  const l = Number(id & 0xffffffffn);
+  let low = 0;
+  let high = entrants.count - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const mh = entrants.idHi[mid] as number;
+    const ml = entrants.idLo[mid] as number;
+    if (mh === h && ml === l) return mid;
+    if (mh < h || (mh === h && ml < l)) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -1;
+}
+
+/** The canonical entrant list served beside the proof bundle. */
+export function canonicalEntrantList(entrants: FrozenEntrants): { user_id: JsonUserId; weight: number }[] {
+  const out = new Array<{ user_id: JsonUserId; weight: number }>(entrants.count);
+  for (let i = 0; i < entrants.count; i++) {
+    out[i] = { user_id: toJsonUserId(entrantUserId(entrants, i)), weight: entrants.weights[i] as number };
+  }
+  return out;
+}
+
+function joinId(hi: number, lo: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/**
+ * Permutation putting (hi, lo) in ascending order, or null when already ascending (the usual case: entrants
+ * come from an ORDER BY). Otherwise an LSD radix sort on four 16-bit digits: O(n), no comparator calls.
+ */
+function canonicalOrder(hi: Uint32Array, lo: Uint32Array): Uint32Array | null {
+  const n = hi.length;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) {
+    const ph = hi[i - 1] as number;
+    const ch = hi[i] as number;
+    sorted = ph < ch || (ph === ch && (lo[i - 1] as number) <= (lo[i] as number));
+  }
+  if (sorted) return null;
+
+  let perm = new Uint32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  let spare = new Uint32Array(n);
+  const counts = new Uint32Array(0x10000 + 1);
+  for (let pass = 0; pass < 4; pass++) {
+    const key = pass < 2 ? lo : hi;
+    const shift = (pass & 1) * 16;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const d = ((key[i] as number) >>> shift) & 0xffff;
+      counts[d + 1] = (counts[d + 1] as number) + 1;
+    }
+    // A digit shared by everyone (e.g. the top bits of every Telegram id) cannot reorder anything.
+    if (counts.some((c) => c === n)) continue;
+    for (let d = 0; d < 0x10000; d++) counts[d + 1] = (counts[d + 1] as number) + (counts[d] as number);
+    for (let i = 0; i < n; i++) {
+      const j = perm[i] as number;
+      const d = ((key[j] as number) >>> shift) & 0xffff;
+      const at = counts[d] as number;
+      spare[at] = j;
+      counts[d] = at + 1;
+    }
+    [perm, spare] = [spare, perm];
+  }
+  return perm;
+}
+
+function permute(values: Uint32Array, order: Uint32Array): Uint32Array {
+  const out = new Uint32Array(values.length);
+  for (let i = 0; i < order.length; i++) out[i] = values[order[i] as number] as number;
+  return out;
+}
+
+function bad(message: string): DrawProtocolError {
+  return new DrawProtocolError('INVALID_ENTRANTS', message);
+}
