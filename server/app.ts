@@ -66,7 +66,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         async () => {
           const pending = await pendingMigrations(database.pool);
           if (pending.length > 0) {
-            throw Object.assign(new Error(`Waiting for migrations: ${pending.join(', ')}`), { code: 'ECONNREFUSED' });
+            throw Object.assign(new Error(`Waiting for migrations: ${pending.join(', ')}`), {
+              code: 'ECONNREFUSED',
+            });
           }
         },
         { isRetryable: retryable, onRetry, signal: aborter.signal },

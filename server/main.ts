@@ -1,10 +1,10 @@
 // Process entry: load config, build the app, start it; SIGTERM/SIGINT stop it gracefully within a bound.
-import { ConfigError, loadConfig, withDotEnv, type Config } from './config/index.ts';
+import { ConfigError, loadProcessConfig, type Config } from './config/index.ts';
 import { createApp } from './app.ts';
 
 function loadOrExit(): Config {
   try {
-    return loadConfig(withDotEnv(process.env));
+    return loadProcessConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -19,7 +19,11 @@ const config = loadOrExit();
 const app = createApp(config);
 let exitCode = 0;
 
+let shuttingDown = false;
+
 async function shutdown(signal: string): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
   app.logger.info({ signal }, 'Shutdown requested');
   // The hard bound: whatever hangs, the process exits.
   setTimeout(() => {
@@ -30,8 +34,10 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(exitCode);
 }
 
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+// `on`, not `once`: a listener must stay registered for the whole drain, or a loader's default handler
+// (tsx exits 128+signal when it is the only listener left) would cut the drain short.
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
 
 try {
   await app.start();

@@ -4,8 +4,16 @@
 export const ERROR_CODES = {
   VALIDATION: { status: 400, retry: 'never', summary: 'The request is malformed or a field is invalid.' },
   UNAUTHORIZED: { status: 401, retry: 'never', summary: 'Authentication is missing.' },
-  INIT_DATA_INVALID: { status: 401, retry: 'never', summary: 'Telegram init-data failed its signature check.' },
-  INIT_DATA_EXPIRED: { status: 401, retry: 'never', summary: 'Telegram init-data is older than INIT_DATA_TTL.' },
+  INIT_DATA_INVALID: {
+    status: 401,
+    retry: 'never',
+    summary: 'Telegram init-data failed its signature check.',
+  },
+  INIT_DATA_EXPIRED: {
+    status: 401,
+    retry: 'never',
+    summary: 'Telegram init-data is older than INIT_DATA_TTL.',
+  },
   API_KEY_INVALID: { status: 401, retry: 'never', summary: 'The API key is unknown or revoked.' },
   FORBIDDEN: { status: 403, retry: 'never', summary: 'The caller may not do this.' },
   USER_BANNED: { status: 403, retry: 'never', summary: 'The user is banned.' },
@@ -17,7 +25,11 @@ export const ERROR_CODES = {
   GIVEAWAY_FULL: { status: 409, retry: 'never', summary: 'The giveaway reached max_participants.' },
   PAYLOAD_TOO_LARGE: { status: 413, retry: 'never', summary: 'The request body is too large.' },
   UNSUPPORTED: { status: 422, retry: 'never', summary: 'The feature is not supported.' },
-  RATE_LIMITED: { status: 429, retry: 'backoff', summary: 'Too many requests; retry after retry_after seconds.' },
+  RATE_LIMITED: {
+    status: 429,
+    retry: 'backoff',
+    summary: 'Too many requests; retry after retry_after seconds.',
+  },
   REQUIREMENTS_UNKNOWN: {
     status: 503,
     retry: 'backoff',

@@ -47,5 +47,10 @@ export interface Config {
   database: DatabaseConfig;
   /** null = single-node mode. */
   redis: RedisConfig | null;
-  telegram: { botToken: string | undefined; debug: boolean; initDataTtlSec: number; adminIds: readonly number[] };
+  telegram: {
+    botToken: string | undefined;
+    debug: boolean;
+    initDataTtlSec: number;
+    adminIds: readonly number[];
+  };
 }

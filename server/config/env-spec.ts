@@ -33,7 +33,12 @@ export const ENV_SPEC = {
     example: 'https://api.giveaway.example.com',
     doc: 'Public URL of this server, used in export links and avatar URLs (default http://localhost:SERVER_PORT).',
   }),
-  REALTIME_PORT: v({ parse: p.port, default: '8081', example: '8081', doc: 'Socket.IO port of the realtime role.' }),
+  REALTIME_PORT: v({
+    parse: p.port,
+    default: '8081',
+    example: '8081',
+    doc: 'Socket.IO port of the realtime role.',
+  }),
   ROLES: v({
     parse: p.setOf(ROLE_NAMES),
     default: 'api,realtime,worker,bot',
@@ -70,7 +75,12 @@ export const ENV_SPEC = {
     doc: 'PostgreSQL password.',
     secret: true,
   }),
-  POSTGRES_DB: v({ parse: p.nonEmpty, default: 'giveaway', example: 'giveaway', doc: 'PostgreSQL database.' }),
+  POSTGRES_DB: v({
+    parse: p.nonEmpty,
+    default: 'giveaway',
+    example: 'giveaway',
+    doc: 'PostgreSQL database.',
+  }),
   POSTGRES_SSLMODE: v({
     parse: p.oneOf(SSL_MODES),
     default: 'disable',
@@ -82,7 +92,12 @@ export const ENV_SPEC = {
     example: '/etc/ssl/certs/pg-ca.pem',
     doc: 'CA bundle for verify-ca / verify-full (default: the system trust store).',
   }),
-  MAX_OPEN_CONNS: v({ parse: p.positiveInt, default: '25', example: '25', doc: 'Pool size: most connections.' }),
+  MAX_OPEN_CONNS: v({
+    parse: p.positiveInt,
+    default: '25',
+    example: '25',
+    doc: 'Pool size: most connections.',
+  }),
   MAX_IDLE_CONNS: v({
     parse: p.nonNegativeInt,
     default: '5',

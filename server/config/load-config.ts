@@ -29,7 +29,9 @@ export function loadConfig(env: Env): Config {
     if (value === undefined) return undefined;
     const result = spec.parse.safeParse(value);
     if (result.success) return result.data;
-    const shown = spec.secret ? '' : ` (got ${JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value)})`;
+    const shown = spec.secret
+      ? ''
+      : ` (got ${JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value)})`;
     const why = result.error.issues[0]?.message ?? 'is invalid';
     problems.push(`${name}: ${why}${shown}; example: ${name}=${spec.example}`);
     return undefined;
@@ -55,7 +57,10 @@ export function loadConfig(env: Env): Config {
     http: {
       port: serverPort,
       origin: must('SERVER_ORIGIN', '*'),
-      publicBaseUrl: (read<string>('PUBLIC_BASE_URL') ?? `http://localhost:${serverPort}`).replace(/\/+$/, ''),
+      publicBaseUrl: (read<string>('PUBLIC_BASE_URL') ?? `http://localhost:${serverPort}`).replace(
+        /\/+$/,
+        '',
+      ),
     },
     realtime: { port: must('REALTIME_PORT', 8081) },
     database: readDatabase(env, read, must, problems),
@@ -93,8 +98,9 @@ function readDatabase(env: Env, read: Read, must: Must, problems: string[]): Dat
     url.searchParams.delete('sslmode');
     if (fromUrl !== null && !env.POSTGRES_SSLMODE?.trim()) {
       const parsed = ENV_SPEC.POSTGRES_SSLMODE.parse.safeParse(fromUrl);
-      if (parsed.success) sslMode = parsed.data as SslMode;
-      else problems.push(`DATABASE_URL: sslmode=${fromUrl} is not a libpq sslmode; example: ?sslmode=require`);
+      if (parsed.success) sslMode = parsed.data;
+      else
+        problems.push(`DATABASE_URL: sslmode=${fromUrl} is not a libpq sslmode; example: ?sslmode=require`);
     }
     return { kind: 'external', url: url.toString(), sslMode, sslRootCert, ...pool };
   }
@@ -151,6 +157,11 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The process's Config: its environment plus `.env` in the working directory. */
+export function loadProcessConfig(): Config {
+  return loadConfig(withDotEnv(process.env));
+}
+
 /** A one-line-per-setting summary for the boot log, with secrets left out. */
 export function describeConfig(config: Config): Record<string, unknown> {
   const db = config.database;
@@ -159,7 +170,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     cluster: config.cluster,
     http: config.http.port,
     realtime: config.realtime.port,
-    database: db.kind === 'embedded' ? `embedded (${db.dataDir})` : `${redactUrl(db.url)} sslmode=${db.sslMode}`,
+    database:
+      db.kind === 'embedded' ? `embedded (${db.dataDir})` : `${redactUrl(db.url)} sslmode=${db.sslMode}`,
     redis: config.redis ? `${config.redis.url} db=${config.redis.db}` : 'disabled (single-node)',
     bot: config.telegram.botToken ? 'configured' : 'off (no BOT_TOKEN)',
     admins: config.telegram.adminIds.length,

@@ -1,7 +1,11 @@
 // Retry-until-stopped with capped exponential backoff, for boot steps that wait on a dependency.
 export async function retryUntil<T>(
   attempt: () => Promise<T>,
-  opts: { isRetryable: (err: unknown) => boolean; onRetry: (err: unknown, delayMs: number) => void; signal: AbortSignal },
+  opts: {
+    isRetryable: (err: unknown) => boolean;
+    onRetry: (err: unknown, delayMs: number) => void;
+    signal: AbortSignal;
+  },
 ): Promise<T> {
   for (let n = 0; ; n++) {
     try {

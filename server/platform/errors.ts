@@ -30,7 +30,14 @@ export class AppError extends Error {
 
 /** PostgreSQL SQLSTATEs that mean "the database is unreachable or going away", not a bug of ours. */
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
-const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+const NET_UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
 
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -40,7 +47,10 @@ export function toAppError(err: unknown): AppError {
       cause: err,
     });
   }
-  if (err instanceof Error && /Connection terminated|connection timeout|Connection is closed/i.test(err.message)) {
+  if (
+    err instanceof Error &&
+    /Connection terminated|connection timeout|Connection is closed/i.test(err.message)
+  ) {
     return new AppError('UNAVAILABLE', 'A backing service is unavailable; retry shortly.', undefined, 1, {
       cause: err,
     });

@@ -11,7 +11,13 @@ export function createLogger(level: LogLevel): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     // Belt and braces: tokens and passwords never reach a log line even if someone logs a config object.
     redact: {
-      paths: ['*.password', '*.botToken', '*.token', 'req.headers.authorization', 'req.headers["x-telegram-init-data"]'],
+      paths: [
+        '*.password',
+        '*.botToken',
+        '*.token',
+        'req.headers.authorization',
+        'req.headers["x-telegram-init-data"]',
+      ],
       censor: '[redacted]',
     },
   });

@@ -1,10 +1,10 @@
 // `npm run db:migrate`: applies pending migrations to the configured database (embedded one included).
-import { describeConfig, loadConfig, withDotEnv } from '../../config/index.ts';
+import { describeConfig, loadProcessConfig } from '../../config/index.ts';
 import { createLogger } from '../logger.ts';
 import { openDatabase } from './open-database.ts';
 import { runMigrations } from './migrate.ts';
 
-const config = loadConfig(withDotEnv(process.env));
+const config = loadProcessConfig();
 const logger = createLogger(config.logLevel === 'silent' ? 'silent' : 'info');
 logger.info(describeConfig(config), 'Migrating');
 const db = await openDatabase(config.database, logger, 'giveaway-migrate');

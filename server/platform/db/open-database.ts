@@ -14,13 +14,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: DatabaseConfig, logger: Logger, appName: string): Promise<Database> {
+export async function openDatabase(
+  config: DatabaseConfig,
+  logger: Logger,
+  appName: string,
+): Promise<Database> {
   let target: PgTarget;
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (config.kind === 'embedded') {
     const embedded = await startEmbeddedPostgres({ ...config, logger });
     target = { connectionString: embedded.connectionString, ssl: false };
-    stopEmbedded = embedded.stop;
+    stopEmbedded = () => embedded.stop();
   } else {
     target = { connectionString: config.url, ssl: sslOptions(config.sslMode, config.sslRootCert) };
     if (config.sslMode === 'prefer') target = await preferTls(target, logger);

@@ -8,7 +8,9 @@ export async function pendingMigrations(pool: pg.Pool): Promise<string[]> {
     .filter((f) => f.endsWith('.sql'))
     .map((f) => f.replace(/\.sql$/, ''))
     .sort();
-  const exists = await pool.query<{ t: string | null }>(`SELECT to_regclass('public.pgmigrations')::text AS t`);
+  const exists = await pool.query<{ t: string | null }>(
+    `SELECT to_regclass('public.pgmigrations')::text AS t`,
+  );
   if (!exists.rows[0]?.t) return files;
   const done = await pool.query<{ name: string }>('SELECT name FROM pgmigrations');
   const applied = new Set(done.rows.map((r) => r.name));

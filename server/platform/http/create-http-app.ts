@@ -39,7 +39,11 @@ export function createHttpApp(opts: HttpAppOptions): Express {
       autoLogging: { ignore: (req) => /^\/(live|ready|health|metrics)$/.test(req.url ?? '') },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
       serializers: {
-        req: (req: { id: unknown; method: unknown; url: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: unknown; method: unknown; url: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
         res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
       },
     }),

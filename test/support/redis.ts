@@ -1,0 +1,65 @@
+// Redis isolation: the shared server with a per-file key prefix, or a private redis-server process for
+// tests that stop and restart Redis.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { freePort } from './free-port.ts';
+
+export function testRedisUrl(): string {
+  return inject('redisUrl');
+}
+
+export function testKeyPrefix(): string {
+  return `gwtest:${randomBytes(4).toString('hex')}:`;
+}
+
+export interface PrivateRedis {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/** A redis-server of our own on a free port: stop() and start() simulate a Redis restart. */
+export async function startPrivateRedis(opts: { password?: string } = {}): Promise<PrivateRedis> {
+  const port = await freePort();
+  let proc: ChildProcess | undefined;
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  if (opts.password) args.push('--requirepass', opts.password);
+  const handle: PrivateRedis = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      proc = spawn('redis-server', args, { stdio: 'ignore' });
+      for (let i = 0; i < 100; i++) {
+        const probe = new Redis({
+          port,
+          lazyConnect: true,
+          password: opts.password,
+          retryStrategy: () => null,
+        });
+        probe.on('error', () => undefined);
+        try {
+          await probe.connect();
+          await probe.ping();
+          probe.disconnect();
+          return;
+        } catch {
+          probe.disconnect();
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+      throw new Error(`redis-server on ${port} did not start`);
+    },
+    async stop() {
+      if (!proc || proc.exitCode !== null) return;
+      const exited = once(proc, 'exit');
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+  await handle.start();
+  return handle;
+}

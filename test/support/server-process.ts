@@ -1,0 +1,80 @@
+// Runs server/main.ts as a real child process (as `npm start` does), for boot, signal and cluster tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ServerProcess {
+  proc: ChildProcess;
+  /** Every line the process printed (stdout and stderr). */
+  lines: string[];
+  httpPort(): number;
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  exit(): Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function spawnServer(env: Record<string, string | undefined>, cwd = ROOT): ServerProcess {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('server/main.ts', `file://${ROOT}/`))],
+    {
+      cwd,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, SERVER_PORT: '0', REALTIME_PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const lines: string[] = [];
+  const waiters: Array<{ pattern: RegExp; resolve: (l: string) => void }> = [];
+  const onData = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      lines.push(line);
+      for (const w of [...waiters]) {
+        if (w.pattern.test(line)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+      }
+    }
+  };
+  proc.stdout?.on('data', onData);
+  proc.stderr?.on('data', onData);
+  const exited = once(proc, 'exit').then(([code]) => code as number | null);
+  const handle: ServerProcess = {
+    proc,
+    lines,
+    httpPort() {
+      const line = lines.find((l) => l.includes('"HTTP listening"'));
+      if (!line) throw new Error('server has not reported its HTTP port');
+      return (JSON.parse(line) as { port: number }).port;
+    },
+    waitForLine(pattern, timeoutMs = 20_000) {
+      const seen = lines.find((l) => pattern.test(l));
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${pattern}; output:\n${lines.join('\n')}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          pattern,
+          resolve: (l) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        });
+        void exited.then(() => {
+          clearTimeout(timer);
+          reject(new Error(`process exited while waiting for ${pattern}; output:\n${lines.join('\n')}`));
+        });
+      });
+    },
+    exit: () => exited,
+    async kill(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+  return handle;
+}
