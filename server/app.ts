@@ -14,6 +14,9 @@ import {
 } from './platform/index.ts';
 import { openDatabase, pendingMigrations, runMigrations, type Database } from './platform/db/index.ts';
 import { createHttpApp, opsRoutes, type Readiness } from './platform/http/index.ts';
+import { AppError } from './platform/errors.ts';
+import { Router, type RequestHandler } from 'express';
+import { AuthService, authenticate, authRoutes } from './auth/index.ts';
 import { serve, type RunningServer } from './platform/http/serve.ts';
 
 export interface AppOptions {
@@ -97,13 +100,27 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       db = await openDatabase(config.database, logger, name);
       metrics.watchPool(db.pool);
       const health = new HealthChecker(db.pool, redis);
+      const auth = new AuthService({
+        pool: db.pool,
+        botToken: config.telegram.botToken,
+        initDataTtlSec: config.telegram.initDataTtlSec,
+        adminIds: config.telegram.adminIds,
+      });
       if (config.roles.has('api')) {
+        // Until migrations ran, the API answers 503 rather than failing on a missing table.
+        const whenStarted: RequestHandler = (_req, _res, next) => {
+          if (!readiness.started) throw new AppError('UNAVAILABLE', 'The server is starting; retry shortly.', undefined, 1);
+          next();
+        };
+        const apiV1 = Router();
+        apiV1.use(whenStarted, authenticate(auth));
+        apiV1.use(authRoutes(auth));
         const express = createHttpApp({
           logger,
           metrics,
           origin: config.http.origin,
           ops: opsRoutes({ health, metrics, readiness }),
-          routers: [],
+          routers: [{ path: '/api/v1', router: apiV1 }],
         });
         http = await serve(express, config.http.port);
         stopHooks.push(() => (http ? http.close(config.shutdownTimeoutMs / 2) : Promise.resolve()));
