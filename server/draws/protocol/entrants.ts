@@ -54,7 +54,9 @@ export function freezeEntrants(entrants: readonly EntrantInput[]): FrozenEntrant
     }
     const weight = e.weight;
     if (!Number.isInteger(weight) || weight < 1 || weight > MAX_WEIGHT) {
-      throw bad(`entrant #${i} (user_id ${String(id)}): weight must be an integer in 1..2^31-1, got ${weight}`);
+      throw bad(
+        `entrant #${i} (user_id ${String(id)}): weight must be an integer in 1..2^31-1, got ${weight}`,
+      );
     }
     w[i] = weight;
     // Exact while below 2^53, and the sum only grows, so checking once at the end is enough.
@@ -62,10 +64,7 @@ export function freezeEntrants(entrants: readonly EntrantInput[]): FrozenEntrant
   }
   if (total >= Number.MAX_SAFE_INTEGER + 1) throw bad('total weight must be below 2^53');
 
-  const order = canonicalOrder(hi, lo);
-  const idHi = order ? permute(hi, order) : hi;
-  const idLo = order ? permute(lo, order) : lo;
-  const weights = order ? permute(w, order) : w;
+  const [idHi, idLo, weights] = sortColumns(hi, lo, w);
   for (let i = 1; i < n; i++) {
     if (idHi[i] === idHi[i - 1] && idLo[i] === idLo[i - 1]) {
       throw bad(`duplicate user_id ${joinId(idHi[i] as number, idLo[i] as number).toString()}`);
@@ -116,10 +115,15 @@ function joinId(hi: number, lo: number): bigint {
 }
 
 /**
- * Permutation putting (hi, lo) in ascending order, or null when already ascending (the usual case: entrants
- * come from an ORDER BY). Otherwise an LSD radix sort on four 16-bit digits: O(n), no comparator calls.
+ * Sorts the columns into ascending (hi, lo) order, in place when already ascending (the usual case: entrants come
+ * from an ORDER BY). Otherwise an LSD radix sort on four 16-bit digits that carries the keys along, so every
+ * pass reads sequentially: O(n), no comparator calls, no BigInt.
  */
-function canonicalOrder(hi: Uint32Array, lo: Uint32Array): Uint32Array | null {
+function sortColumns(
+  hi: Uint32Array,
+  lo: Uint32Array,
+  w: Uint32Array,
+): [Uint32Array, Uint32Array, Uint32Array] {
   const n = hi.length;
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) {
@@ -127,39 +131,71 @@ function canonicalOrder(hi: Uint32Array, lo: Uint32Array): Uint32Array | null {
     const ch = hi[i] as number;
     sorted = ph < ch || (ph === ch && (lo[i - 1] as number) <= (lo[i] as number));
   }
-  if (sorted) return null;
+  if (sorted) return [hi, lo, w];
 
-  let perm = new Uint32Array(n);
-  for (let i = 0; i < n; i++) perm[i] = i;
-  let spare = new Uint32Array(n);
-  const counts = new Uint32Array(0x10000 + 1);
-  for (let pass = 0; pass < 4; pass++) {
-    const key = pass < 2 ? lo : hi;
-    const shift = (pass & 1) * 16;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const d = ((key[i] as number) >>> shift) & 0xffff;
-      counts[d + 1] = (counts[d + 1] as number) + 1;
-    }
-    // A digit shared by everyone (e.g. the top bits of every Telegram id) cannot reorder anything.
-    if (counts.some((c) => c === n)) continue;
-    for (let d = 0; d < 0x10000; d++) counts[d + 1] = (counts[d + 1] as number) + (counts[d] as number);
-    for (let i = 0; i < n; i++) {
-      const j = perm[i] as number;
-      const d = ((key[j] as number) >>> shift) & 0xffff;
-      const at = counts[d] as number;
-      spare[at] = j;
-      counts[d] = at + 1;
-    }
-    [perm, spare] = [spare, perm];
+  const RADIX = 0x10000;
+  // One histogram per digit, from a single read of the data.
+  const counts = new Uint32Array(4 * RADIX);
+  for (let i = 0; i < n; i++) {
+    const l = lo[i] as number;
+    const h = hi[i] as number;
+    bump(counts, l & 0xffff);
+    bump(counts, RADIX + (l >>> 16));
+    bump(counts, 2 * RADIX + (h & 0xffff));
+    bump(counts, 3 * RADIX + (h >>> 16));
   }
-  return perm;
+  let srcHi: Uint32Array = hi;
+  let srcLo: Uint32Array = lo;
+  let srcIdx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) srcIdx[i] = i;
+  let dstHi: Uint32Array = new Uint32Array(n);
+  let dstLo: Uint32Array = new Uint32Array(n);
+  let dstIdx = new Uint32Array(n);
+  for (let pass = 0; pass < 4; pass++) {
+    const base = pass * RADIX;
+    // A digit shared by everyone (e.g. the top bits of every Telegram id) cannot reorder anything.
+    if (counts[base + digitOf(pass, srcHi[0] as number, srcLo[0] as number)] === n) continue;
+    let at = 0;
+    for (let d = 0; d < RADIX; d++) {
+      const c = counts[base + d] as number;
+      counts[base + d] = at;
+      at += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const h = srcHi[i] as number;
+      const l = srcLo[i] as number;
+      const slot = base + digitOf(pass, h, l);
+      const to = counts[slot] as number;
+      counts[slot] = to + 1;
+      dstHi[to] = h;
+      dstLo[to] = l;
+      dstIdx[to] = srcIdx[i] as number;
+    }
+    // hi and lo are freezeEntrants' own scratch columns, so they may be overwritten as buffers.
+    [srcHi, dstHi] = [dstHi, srcHi];
+    [srcLo, dstLo] = [dstLo, srcLo];
+    [srcIdx, dstIdx] = [dstIdx, srcIdx];
+  }
+  const weights = new Uint32Array(n);
+  for (let i = 0; i < n; i++) weights[i] = w[srcIdx[i] as number] as number;
+  return [srcHi, srcLo, weights];
 }
 
-function permute(values: Uint32Array, order: Uint32Array): Uint32Array {
-  const out = new Uint32Array(values.length);
-  for (let i = 0; i < order.length; i++) out[i] = values[order[i] as number] as number;
-  return out;
+function bump(counts: Uint32Array, at: number): void {
+  counts[at] = (counts[at] as number) + 1;
+}
+
+function digitOf(pass: number, hi: number, lo: number): number {
+  switch (pass) {
+    case 0:
+      return lo & 0xffff;
+    case 1:
+      return lo >>> 16;
+    case 2:
+      return hi & 0xffff;
+    default:
+      return hi >>> 16;
+  }
 }
 
 function bad(message: string): DrawProtocolError {

@@ -99,7 +99,9 @@ export function inclusionProof(tree: MerkleTree, index: number): InclusionProof 
     const level = tree.levels[l] as Buffer;
     const size = level.length / HASH_BYTES;
     const sibling = i ^ 1;
-    if (sibling < size) siblings.push(level.toString('hex', sibling * HASH_BYTES, (sibling + 1) * HASH_BYTES));
+    if (sibling < size) {
+      siblings.push(level.toString('hex', sibling * HASH_BYTES, (sibling + 1) * HASH_BYTES));
+    }
     i >>>= 1;
   }
   const leaves = tree.levels[0] as Buffer;
@@ -119,7 +121,8 @@ export function verifyInclusionProof(
   try {
     const { index } = proof;
     if (!Number.isInteger(count) || !Number.isInteger(index) || index < 0 || index >= count) return false;
-    const rootBuf = typeof root === 'string' ? parseHash(root) : root.length === HASH_BYTES ? Buffer.from(root) : null;
+    const rootBuf =
+      typeof root === 'string' ? parseHash(root) : root.length === HASH_BYTES ? Buffer.from(root) : null;
     let node = parseHash(proof.leaf);
     if (!rootBuf || !node) return false;
     if (entrant && !node.equals(hashLeaf(entrant.user_id, entrant.weight))) return false;

@@ -48,13 +48,18 @@ export class RandomStream implements U64Source {
  */
 export function nextInt(source: U64Source, bound: number): number {
   if (!Number.isSafeInteger(bound) || bound < 1) {
-    throw new DrawProtocolError('INVALID_ARGUMENT', `next_int bound must be an integer in 1..2^53-1, got ${bound}`);
+    throw new DrawProtocolError(
+      'INVALID_ARGUMENT',
+      `next_int bound must be an integer in 1..2^53-1, got ${bound}`,
+    );
   }
   const t = BigInt(bound);
   const limit = TWO_POW_64 - (TWO_POW_64 % t);
   for (;;) {
     const x = source.nextU64();
-    if (x < 0n || x >= TWO_POW_64) throw new DrawProtocolError('INVALID_STATE', 'u64 source returned out of range');
+    if (x < 0n || x >= TWO_POW_64) {
+      throw new DrawProtocolError('INVALID_STATE', 'u64 source returned out of range');
+    }
     if (x < limit) return Number(x % t);
   }
 }

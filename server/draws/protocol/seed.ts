@@ -54,7 +54,9 @@ export function beaconRoundAt(endsAt: Date | number): number {
   } else {
     throw new DrawProtocolError('INVALID_ARGUMENT', 'endsAt must be a Date or integer unix seconds');
   }
-  if (!Number.isSafeInteger(ms)) throw new DrawProtocolError('INVALID_ARGUMENT', 'endsAt is not a valid time');
+  if (!Number.isSafeInteger(ms)) {
+    throw new DrawProtocolError('INVALID_ARGUMENT', 'endsAt is not a valid time');
+  }
   const sinceGenesis = ms - QUICKNET.genesisUnix * 1000;
   if (sinceGenesis <= 0) return 1;
   const periodMs = QUICKNET.periodSeconds * 1000;

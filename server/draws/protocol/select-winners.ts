@@ -50,8 +50,12 @@ export class DrawSelector {
       } catch (err) {
         throw new DrawProtocolError('INVALID_EXCLUSIONS', `exclusion: ${(err as Error).message}`);
       }
-      if (index < 0) throw new DrawProtocolError('INVALID_EXCLUSIONS', `excluded ${String(id)} is not an entrant`);
-      if (this.excluded[index]) throw new DrawProtocolError('INVALID_EXCLUSIONS', `${String(id)} excluded twice`);
+      if (index < 0) {
+        throw new DrawProtocolError('INVALID_EXCLUSIONS', `excluded ${String(id)} is not an entrant`);
+      }
+      if (this.excluded[index]) {
+        throw new DrawProtocolError('INVALID_EXCLUSIONS', `${String(id)} excluded twice`);
+      }
       this.excluded[index] = 1;
     }
   }
@@ -86,14 +90,19 @@ export class DrawSelector {
   reroll(place: number): RerollOutcome {
     if (!this.drawn) throw new DrawProtocolError('INVALID_STATE', 'reroll before the initial draw');
     if (!Number.isInteger(place) || place < 1 || place > this.current.length) {
-      throw new DrawProtocolError('INVALID_ARGUMENT', `place must be in 1..${this.current.length}, got ${place}`);
+      throw new DrawProtocolError(
+        'INVALID_ARGUMENT',
+        `place must be in 1..${this.current.length}, got ${place}`,
+      );
     }
     const replacedUserId = this.current[place - 1] as bigint;
     let byUserId = this.reserveQueue.shift();
     let from: RerollOutcome['from'] = 'reserve';
     if (byUserId === undefined) {
       const pick = this.nextEligible();
-      if (pick === null) throw new DrawProtocolError('NO_ENTRANTS_LEFT', `no entrant left to replace place ${place}`);
+      if (pick === null) {
+        throw new DrawProtocolError('NO_ENTRANTS_LEFT', `no entrant left to replace place ${place}`);
+      }
       byUserId = pick;
       from = 'stream';
     }
