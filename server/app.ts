@@ -17,6 +17,10 @@ import { createHttpApp, opsRoutes, type Readiness } from './platform/http/index.
 import { AppError } from './platform/errors.ts';
 import { Router, type RequestHandler } from 'express';
 import { AuthService, authenticate, authRoutes } from './auth/index.ts';
+import { createCommitment } from './draws/commitment.ts';
+import { GiveawaysService, giveawaysRoutes } from './giveaways/index.ts';
+import { JoinBatcher, JoinsService } from './joins/index.ts';
+import { RequirementsService, requirementsRoutes } from './requirements/index.ts';
 import { serve, type RunningServer } from './platform/http/serve.ts';
 
 export interface AppOptions {
@@ -106,15 +110,43 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         initDataTtlSec: config.telegram.initDataTtlSec,
         adminIds: config.telegram.adminIds,
       });
+      const requirements = new RequirementsService({
+        pool: db.pool,
+        logger,
+        redis,
+        keyPrefix: config.redis?.keyPrefix ?? 'gw:',
+      });
+      const giveaways = new GiveawaysService({
+        pool: db.pool,
+        requirements,
+        draws: {
+          createCommitment,
+          finalizeManual: () =>
+            Promise.reject(new AppError('UNSUPPORTED', 'Manual winners are not available yet.')),
+        },
+        debug: config.debug,
+      });
+      const batcher = new JoinBatcher({ pool: db.pool, logger: logger.child({ module: 'joins' }) });
+      stopHooks.push(() => batcher.close());
+      const joins = new JoinsService({ pool: db.pool, batcher, requirements });
       if (config.roles.has('api')) {
         // Until migrations ran, the API answers 503 rather than failing on a missing table.
         const whenStarted: RequestHandler = (_req, _res, next) => {
-          if (!readiness.started) throw new AppError('UNAVAILABLE', 'The server is starting; retry shortly.', undefined, 1);
+          if (!readiness.started)
+            throw new AppError('UNAVAILABLE', 'The server is starting; retry shortly.', undefined, 1);
           next();
         };
         const apiV1 = Router();
         apiV1.use(whenStarted, authenticate(auth));
         apiV1.use(authRoutes(auth));
+        apiV1.use(requirementsRoutes(requirements));
+        apiV1.use(
+          giveawaysRoutes({
+            giveaways,
+            joins,
+            checkRequirements: (id, userId) => requirements.checkView(id, userId),
+          }),
+        );
         const express = createHttpApp({
           logger,
           metrics,

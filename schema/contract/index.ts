@@ -1,2 +1,3 @@
 // The wire contract: every shape that crosses a process boundary. Imported by the server and the SDK.
 export * from './errors.ts';
+export * from './giveaways.ts';

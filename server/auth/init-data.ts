@@ -37,8 +37,8 @@ export function validateInitData(raw: string, botToken: string | undefined, ttlS
     profile: {
       id: user.id,
       username,
-      firstName: String(user.first_name ?? '').slice(0, 256),
-      lastName: String(user.last_name ?? '').slice(0, 256),
+      firstName: typeof user.first_name === 'string' ? user.first_name.slice(0, 256) : '',
+      lastName: typeof user.last_name === 'string' ? user.last_name.slice(0, 256) : '',
       photoUrl: typeof user.photo_url === 'string' ? user.photo_url.slice(0, 1024) : null,
       languageCode: typeof user.language_code === 'string' ? user.language_code.slice(0, 16) : null,
       isPremium: user.is_premium === true,
@@ -63,7 +63,7 @@ interface ParsedInitData {
 
 function parseValidated(raw: string): ParsedInitData {
   try {
-    return parse(raw) as unknown as ParsedInitData;
+    return parse(raw);
   } catch {
     throw new AppError('INIT_DATA_INVALID', 'Telegram init-data is malformed.');
   }

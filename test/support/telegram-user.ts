@@ -12,17 +12,16 @@ export interface TestUser {
   photo_url?: string;
 }
 
-export function initDataFor(user: TestUser, opts: { authDate?: Date; token?: string; startParam?: string } = {}): string {
+export function initDataFor(
+  user: TestUser,
+  opts: { authDate?: Date; token?: string; startParam?: string } = {},
+): string {
   // `sign` serialises what it is given, and Telegram's wire format is snake_case.
   const data = {
     user: { ...user, first_name: user.first_name ?? `User${user.id}`, last_name: user.last_name ?? '' },
     ...(opts.startParam ? { start_param: opts.startParam } : {}),
   } as unknown as Parameters<typeof sign>[0];
-  return sign(
-    data,
-    opts.token ?? TEST_BOT_TOKEN,
-    opts.authDate ?? new Date(),
-  );
+  return sign(data, opts.token ?? TEST_BOT_TOKEN, opts.authDate ?? new Date());
 }
 
 /** fetch() for the REST API as a given Telegram user. */

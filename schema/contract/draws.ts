@@ -1,0 +1,131 @@
+// Wire shapes of closing and drawing: the public proof and entrant list (draw protocol v1), inclusion
+// proofs, and the Mini App's manual-winners list (mini-app-api §3.12–3.14, §3.21).
+import { z } from 'zod';
+
+export const DrawGiveawayParams = z.object({ id: z.uuid('must be a giveaway id') });
+
+export const ENTRANTS_PAGE_MAX = 1000;
+
+export const EntrantsQuery = z.object({
+  /** The last user_id of the previous page (next_cursor), as a decimal string. */
+  cursor: z
+    .string()
+    .regex(/^[0-9]{1,19}$/, 'must be a next_cursor value')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(ENTRANTS_PAGE_MAX).optional(),
+});
+export type EntrantsQuery = z.infer<typeof EntrantsQuery>;
+
+export const InclusionQuery = z.object({
+  /** Defaults to the caller. */
+  user_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+});
+
+/** Multipart/text uploads carry the optional giveaway of a preview as a form field or query parameter. */
+export const PreviewFields = z.object({ giveaway_id: z.uuid('must be a giveaway id').optional() });
+
+const UserId = z.union([z.number().int().positive(), z.string().regex(/^[0-9]{1,19}$/)]);
+
+export const Entrant = z.object({ user_id: UserId, weight: z.number().int().min(1) });
+export type Entrant = z.infer<typeof Entrant>;
+
+export const EntrantsPage = z.object({
+  entrants: z.array(Entrant),
+  /** null on the last page. */
+  next_cursor: z.string().nullable(),
+});
+export type EntrantsPage = z.infer<typeof EntrantsPage>;
+
+const Hex32 = z.string().regex(/^[0-9a-f]{64}$/);
+const IsoTime = z.string();
+
+export const RandomProofBundle = z.object({
+  protocol: z.literal('giveaway-draw/v1'),
+  mode: z.literal('random').optional(),
+  giveaway_id: z.string(),
+  seed_commitment: Hex32,
+  server_seed: Hex32,
+  beacon: z
+    .object({
+      network: z.string(),
+      chain_hash: z.string(),
+      round: z.number().int().positive(),
+      signature: z.string(),
+      randomness: Hex32,
+    })
+    .nullable(),
+  entrants_root: Hex32,
+  entrants_count: z.number().int().min(0),
+  total_weight: z.number().int().min(0),
+  winners_count: z.number().int().min(0),
+  reserves_count: z.number().int().min(0),
+  exclusions: z.array(z.object({ user_id: UserId, reason: z.string() })),
+  winners: z.array(z.object({ place: z.number().int().positive(), user_id: UserId })),
+  reserves: z.array(UserId),
+  rerolls: z.array(
+    z.object({
+      place: z.number().int().positive(),
+      replaced_user_id: UserId,
+      by_user_id: UserId,
+      reason: z.string(),
+    }),
+  ),
+  drawn_at: IsoTime,
+});
+
+export const ManualProofBundle = z.object({
+  protocol: z.literal('giveaway-draw/v1'),
+  mode: z.literal('manual'),
+  giveaway_id: z.string(),
+  entrants_root: Hex32,
+  entrants_count: z.number().int().min(0),
+  total_weight: z.number().int().min(0),
+  winners_count: z.number().int().min(0),
+  winners: z.array(z.object({ place: z.number().int().positive(), user_id: UserId, picked_at: IsoTime })),
+  drawn_at: IsoTime,
+});
+
+/** GET /giveaways/:id/proof: the bundle exactly as stored (draw protocol v1 §5, manual §7). */
+export const ProofBundleResponse = z.union([ManualProofBundle, RandomProofBundle]);
+export type ProofBundleResponse = z.infer<typeof ProofBundleResponse>;
+
+export const InclusionProofResponse = z.object({
+  giveaway_id: z.string(),
+  user_id: UserId,
+  weight: z.number().int().min(1),
+  index: z.number().int().min(0),
+  leaf: Hex32,
+  siblings: z.array(Hex32),
+  entrants_root: Hex32,
+  entrants_count: z.number().int().min(1),
+});
+export type InclusionProofResponse = z.infer<typeof InclusionProofResponse>;
+
+export const CandidatePrize = z.object({
+  title: z.string(),
+  description: z.string(),
+  quantity: z.number().int().min(1),
+});
+
+/**
+ * IUserPreviewCheckWinner. `prizes` is absent, never empty, when the winner gets nothing: the Mini App reads
+ * `prizes?.[0].title` and crashes on [].
+ */
+export const ManualCandidate = z.object({
+  user_id: z.number().int().positive(),
+  username: z.string().optional(),
+  name: z.string(),
+  avatar_url: z.string(),
+  source: z.enum(['id', 'username']),
+  prizes: z.array(CandidatePrize).min(1).optional(),
+});
+export type ManualCandidate = z.infer<typeof ManualCandidate>;
+
+export const ManualCandidatesResponse = z.object({ results: z.array(ManualCandidate) });
+export type ManualCandidatesResponse = z.infer<typeof ManualCandidatesResponse>;
+
+/** What finalising manual winners (PATCH …/status {completed}) reports. */
+export interface ManualFinalizeResult {
+  status: 'completed';
+  winners: number;
+}

@@ -1,0 +1,127 @@
+// REST shapes of giveaways: what the Mini App sends (create/update/status) and receives (views, lists).
+import { z } from 'zod';
+
+export const GIVEAWAY_STATUSES = ['scheduled', 'active', 'pending', 'completed', 'cancelled'] as const;
+export type GiveawayStatus = (typeof GIVEAWAY_STATUSES)[number];
+export type UserRole = 'owner' | 'winner' | 'participant' | 'user';
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const PrizeInput = z.object({
+  // The Mini App sends the 1-based position here, not a winner rank (mini-app-api §3.5); a place beyond
+  // winners_count is read as "loose" (spread over all winners), which is what the app means.
+  place: int(1, 1_000_000).nullish(),
+  title: z.string().trim().min(1, 'must not be empty').max(20, 'must be at most 20 characters'),
+  description: z.string().trim().max(1000).nullish(),
+  quantity: int(1, 1_000_000_000).nullish(),
+});
+export type PrizeInput = z.infer<typeof PrizeInput>;
+
+export const SponsorInput = z.object({
+  id: z
+    .number()
+    .int()
+    .refine((v) => v !== 0, 'must be a chat id'),
+});
+
+export const CreateGiveawayBody = z
+  .object({
+    title: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+    description: z.string().trim().max(1000, 'must be at most 1000 characters').nullish(),
+    duration: int(1, 5_184_000),
+    winners_count: int(1, 1000),
+    reserves_count: int(0, 1000).optional(),
+    max_participants: int(0, 10_000_000).nullish(),
+    allow_tickets: z.boolean().optional(),
+    starts_at: z.iso.datetime({ offset: true }).nullish(),
+    prizes: z.array(PrizeInput).max(100).optional(),
+    /** pooled (default, what the Mini App means): prizes spread over all winners; ranked: `place` is a rank. */
+    prize_mode: z.enum(['pooled', 'ranked']).optional(),
+    requirements: z.array(z.unknown()).max(10).optional(),
+    sponsors: z.array(SponsorInput).max(3, 'at most 3 sponsors').optional(),
+  })
+  .strip();
+export type CreateGiveawayBody = z.infer<typeof CreateGiveawayBody>;
+
+export const UpdateGiveawayBody = z
+  .object({
+    title: z.string().trim().min(1).max(100).optional(),
+    description: z.string().trim().max(1000).optional(),
+    prizes: z.array(PrizeInput).max(100).optional(),
+    prize_mode: z.enum(['pooled', 'ranked']).optional(),
+    sponsors: z.array(SponsorInput).max(3).optional(),
+  })
+  .strip();
+export type UpdateGiveawayBody = z.infer<typeof UpdateGiveawayBody>;
+
+export const StatusBody = z.object({ status: z.enum(GIVEAWAY_STATUSES) });
+
+export const TicketsBody = z.object({
+  user_id: z.number().int().positive(),
+  ticket_count: int(1, 1_000_000),
+});
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  cursor: z.string().max(512).optional(),
+  min_participants: z.coerce.number().int().min(0).optional(),
+});
+export type ListQuery = z.infer<typeof ListQuery>;
+
+export const GiveawayIdParam = z.object({ id: z.uuid('must be a giveaway id') });
+
+export interface PrizeView {
+  place: number | null;
+  title: string;
+  description: string;
+  quantity: number;
+  prize_type: 'custom';
+}
+
+export interface SponsorView {
+  id: number;
+  title: string;
+  username: string;
+  avatar_url: string;
+  url: string;
+}
+
+export interface WinnerView {
+  place: number;
+  user_id: number;
+  username: string;
+  name: string;
+  avatar_url: string;
+  prizes: Array<{ title: string; description: string; quantity: number }>;
+}
+
+/** One giveaway as the Mini App reads it (IGiveaway), plus our fields. */
+export interface GiveawayView {
+  id: string;
+  creator_id: number;
+  title: string;
+  description: string;
+  status: GiveawayStatus;
+  started_at: string;
+  ends_at: string;
+  duration: number;
+  winners_count: number;
+  reserves_count: number;
+  max_participants: number;
+  allow_tickets: boolean;
+  participants_count: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  prizes: PrizeView[];
+  sponsors: SponsorView[];
+  requirements: unknown[];
+  winners: WinnerView[];
+  seed_commitment: string | null;
+  /** Only on the single-giveaway view, computed for the caller. */
+  user_role?: UserRole;
+  can_edit?: boolean;
+  msg_id?: string | null;
+  user_tickets?: number;
+}

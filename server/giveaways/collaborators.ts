@@ -1,0 +1,15 @@
+// What the giveaways service needs from other capabilities, as narrow interfaces (their services satisfy them).
+import type * as db from 'zapatos/db';
+import type { Principal } from '../auth/index.ts';
+
+export interface RequirementsPort<TRow = unknown> {
+  prepareForCreate(input: unknown[], ctx: { creatorId: number }): Promise<object[]>;
+  insertForGiveaway(tx: db.Queryable, giveawayId: string, rows: readonly object[]): Promise<unknown>;
+  listForGiveaways(client: db.Queryable, giveawayIds: readonly string[]): Promise<Map<string, TRow[]>>;
+  toView(row: TRow): unknown;
+}
+
+export interface DrawsPort {
+  createCommitment(tx: db.Queryable, giveawayId: string): Promise<unknown>;
+  finalizeManual(principal: Pick<Principal, 'userId' | 'isAdmin'>, giveawayId: string): Promise<unknown>;
+}

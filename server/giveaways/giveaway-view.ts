@@ -1,0 +1,88 @@
+// Turns database rows into the Mini App's giveaway shape (IGiveaway): numbers for Telegram ids, ISO dates,
+// arrays never null, usernames without "@".
+import type {
+  GiveawayView,
+  PrizeView,
+  SponsorView,
+  UserRole,
+  WinnerView,
+} from '../../schema/contract/index.ts';
+import type { GiveawayRow, selectWinners } from './giveaways.queries.ts';
+
+type WinnerRows = Awaited<ReturnType<typeof selectWinners>>;
+
+const iso = (d: string | Date) => new Date(d).toISOString();
+
+export function toPrizeViews(row: GiveawayRow): PrizeView[] {
+  return row.prizes.map((p) => ({
+    place: p.place,
+    title: p.title,
+    description: p.description,
+    quantity: p.quantity,
+    prize_type: 'custom',
+  }));
+}
+
+export function toSponsorViews(row: GiveawayRow): SponsorView[] {
+  return row.sponsors.map(({ sponsor }) => ({
+    id: Number(sponsor.id),
+    title: sponsor.title,
+    username: sponsor.username ?? '',
+    avatar_url: sponsor.avatar_url ?? '',
+    url: sponsor.channel_url ?? (sponsor.username ? `https://t.me/${sponsor.username}` : ''),
+  }));
+}
+
+export function toWinnerViews(rows: WinnerRows): WinnerView[] {
+  return rows.map((w) => ({
+    place: w.place,
+    user_id: Number(w.user_id),
+    username: w.user?.username ?? '',
+    name: [w.user?.first_name, w.user?.last_name].filter(Boolean).join(' ') || `User ${w.user_id}`,
+    avatar_url: w.user?.avatar_url ?? '',
+    prizes: w.prizes.map((p) => ({
+      title: p.prize_title,
+      description: p.prize_description,
+      quantity: p.quantity,
+    })),
+  }));
+}
+
+export function toGiveawayView(
+  row: GiveawayRow,
+  requirements: unknown[],
+  winners: WinnerView[] = [],
+): GiveawayView {
+  return {
+    id: row.id,
+    creator_id: Number(row.creator_id),
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    started_at: iso(row.started_at),
+    ends_at: iso(row.ends_at),
+    duration: row.duration,
+    winners_count: row.winners_count,
+    reserves_count: row.reserves_count,
+    max_participants: row.max_participants,
+    allow_tickets: row.allow_tickets,
+    participants_count: row.participants_count,
+    version: Number(row.version),
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+    prizes: toPrizeViews(row),
+    sponsors: toSponsorViews(row),
+    requirements,
+    winners,
+    seed_commitment: row.commitment?.seed_commitment ?? null,
+  };
+}
+
+export function userRoleOf(
+  isOwner: boolean,
+  relation: { isParticipant: boolean; isWinner: boolean },
+): UserRole {
+  if (isOwner) return 'owner';
+  if (relation.isWinner) return 'winner';
+  return relation.isParticipant ? 'participant' : 'user';
+}
