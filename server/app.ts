@@ -21,6 +21,8 @@ import { createCommitment } from './draws/commitment.ts';
 import { GiveawaysService, giveawaysRoutes } from './giveaways/index.ts';
 import { JoinBatcher, JoinsService } from './joins/index.ts';
 import { RequirementsService, requirementsRoutes } from './requirements/index.ts';
+import { REST_OPERATIONS } from '../schema/contract/index.ts';
+import { buildOpenApi } from './platform/http/openapi.ts';
 import { serve, type RunningServer } from './platform/http/serve.ts';
 
 export interface AppOptions {
@@ -41,6 +43,15 @@ export interface App {
   readonly httpPort: number;
   readonly db: Database;
   readonly redis: Redis | null;
+}
+
+/** The OpenAPI document, built once on first request. */
+function docsRouter() {
+  let doc: object | undefined;
+  return Router().get('/', (_req, res) => {
+    doc ??= buildOpenApi(REST_OPERATIONS, { version: '1' });
+    res.json(doc);
+  });
 }
 
 export function createApp(config: Config, options: AppOptions = {}): App {
@@ -152,7 +163,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           metrics,
           origin: config.http.origin,
           ops: opsRoutes({ health, metrics, readiness }),
-          routers: [{ path: '/api/v1', router: apiV1 }],
+          routers: [
+            { path: '/api/v1', router: apiV1 },
+            { path: '/api/docs', router: docsRouter() },
+          ],
         });
         http = await serve(express, config.http.port);
         stopHooks.push(() => (http ? http.close(config.shutdownTimeoutMs / 2) : Promise.resolve()));

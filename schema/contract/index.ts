@@ -1,3 +1,4 @@
 // The wire contract: every shape that crosses a process boundary. Imported by the server and the SDK.
 export * from './errors.ts';
 export * from './giveaways.ts';
+export * from './rest-api.ts';
