@@ -2,3 +2,5 @@
 export * from './errors.ts';
 export * from './giveaways.ts';
 export * from './rest-api.ts';
+export * from './realtime.ts';
+export * from './requirements.ts';

@@ -54,7 +54,7 @@ export async function startPrivateRedis(opts: { password?: string } = {}): Promi
       throw new Error(`redis-server on ${port} did not start`);
     },
     async stop() {
-      if (!proc || proc.exitCode !== null) return;
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = once(proc, 'exit');
       proc.kill('SIGKILL');
       await exited;
