@@ -23,6 +23,15 @@ import { JoinBatcher, JoinsService } from './joins/index.ts';
 import { RequirementsService, requirementsRoutes } from './requirements/index.ts';
 import { REST_OPERATIONS } from '../schema/contract/index.ts';
 import { buildOpenApi } from './platform/http/openapi.ts';
+import {
+  createAdapter,
+  startRealtimeServer,
+  type RealtimeIo,
+  type RealtimeServer,
+} from './platform/realtime/index.ts';
+import { registerGiveawaySocket } from './giveaways/giveaways.socket.ts';
+import { SnapshotCache } from './giveaways/snapshot-cache.ts';
+import { socketAuth } from './auth/index.ts';
 import { serve, type RunningServer } from './platform/http/serve.ts';
 
 export interface AppOptions {
@@ -41,6 +50,10 @@ export interface App {
   /** Graceful: stop accepting, drain, stop roles, close pools. Idempotent. */
   stop(): Promise<void>;
   readonly httpPort: number;
+  /** The Socket.IO port (realtime role), known once whenReady() resolved. */
+  readonly realtimePort: number;
+  /** The Socket.IO server (realtime role), for the relay and for tests. */
+  readonly io: RealtimeIo | undefined;
   readonly db: Database;
   readonly redis: Redis | null;
 }
@@ -64,6 +77,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 
   let db: Database | undefined;
   let http: RunningServer | undefined;
+  let realtime: RealtimeServer | undefined;
+  /** Roles that need the migrated schema start here, after bootstrap. */
+  const afterMigrations: Array<() => Promise<void>> = [];
   let ready: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
   const stopHooks: Array<() => Promise<void>> = [];
@@ -92,6 +108,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         { isRetryable: retryable, onRetry, signal: aborter.signal },
       );
     }
+    for (const startRole of afterMigrations) await startRole();
     readiness.started = true;
     logger.info({ roles: [...config.roles] }, 'Ready');
   }
@@ -102,6 +119,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     get httpPort() {
       if (!http) throw new Error('HTTP server is not listening (api role off or not started)');
       return http.port;
+    },
+    get io() {
+      return realtime?.io;
+    },
+    get realtimePort() {
+      if (!realtime) throw new Error('Realtime server is not listening (realtime role off or not ready)');
+      return realtime.port;
     },
     get db() {
       if (!db) throw new Error('Database is not open yet');
@@ -140,6 +164,28 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       const batcher = new JoinBatcher({ pool: db.pool, logger: logger.child({ module: 'joins' }) });
       stopHooks.push(() => batcher.close());
       const joins = new JoinsService({ pool: db.pool, batcher, requirements });
+      if (config.roles.has('realtime')) {
+        const snapshots = new SnapshotCache((id) => giveaways.get(undefined, id));
+        afterMigrations.push(async () => {
+          realtime = await startRealtimeServer({
+            port: config.realtime.port,
+            origin: config.http.origin,
+            adapter: createAdapter(config.redis, logger, name),
+            logger,
+            setup(io) {
+              io.use(socketAuth(auth));
+              io.on('connection', (socket) =>
+                registerGiveawaySocket(socket, {
+                  joins,
+                  snapshots,
+                  logger: logger.child({ module: 'socket' }),
+                }),
+              );
+            },
+          });
+          stopHooks.push(() => (realtime ? realtime.close() : Promise.resolve()));
+        });
+      }
       if (config.roles.has('api')) {
         // Until migrations ran, the API answers 503 rather than failing on a missing table.
         const whenStarted: RequestHandler = (_req, _res, next) => {

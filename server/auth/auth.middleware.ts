@@ -32,8 +32,11 @@ export function authenticate(auth: AuthService): RequestHandler {
     }
     if (credential.value.length > 8192) throw new AppError('INIT_DATA_INVALID', 'Credential is too long.');
     const principal =
-      credential.kind === 'init-data' ? await auth.fromInitData(credential.value) : await auth.fromApiKey(credential.value);
-    if (principal.isBanned && MUTATING.has(req.method)) throw new AppError('USER_BANNED', 'Your account is banned.');
+      credential.kind === 'init-data'
+        ? await auth.fromInitData(credential.value)
+        : await auth.fromApiKey(credential.value);
+    if (principal.isBanned && MUTATING.has(req.method))
+      throw new AppError('USER_BANNED', 'Your account is banned.');
     req.principal = principal;
     next();
   };

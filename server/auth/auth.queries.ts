@@ -19,29 +19,39 @@ export interface UserAccess {
 
 /** Upserts profile fields only: role, status and wallet are never touched by a login (HEAD reset bans). */
 export async function upsertUserProfile(client: db.Queryable, p: TelegramProfile): Promise<UserAccess> {
-  const row = await db.upsert(
-    'users',
-    {
-      id: p.id,
-      username: p.username,
-      first_name: p.firstName,
-      last_name: p.lastName,
-      avatar_url: p.photoUrl,
-      language_code: p.languageCode,
-      is_premium: p.isPremium,
-    },
-    'id',
-    { updateColumns: ['username', 'first_name', 'last_name', 'avatar_url', 'language_code', 'is_premium'], returning: ['role', 'status'] },
-  ).run(client);
+  const row = await db
+    .upsert(
+      'users',
+      {
+        id: p.id,
+        username: p.username,
+        first_name: p.firstName,
+        last_name: p.lastName,
+        avatar_url: p.photoUrl,
+        language_code: p.languageCode,
+        is_premium: p.isPremium,
+      },
+      'id',
+      {
+        updateColumns: ['username', 'first_name', 'last_name', 'avatar_url', 'language_code', 'is_premium'],
+        returning: ['role', 'status'],
+      },
+    )
+    .run(client);
   return { role: row.role, status: row.status };
 }
 
-export async function selectUserAccess(client: db.Queryable, userId: number): Promise<UserAccess | undefined> {
+export async function selectUserAccess(
+  client: db.Queryable,
+  userId: number,
+): Promise<UserAccess | undefined> {
   return db.selectOne('users', { id: userId }, { columns: ['role', 'status'] }).run(client);
 }
 
 export async function ensureUserExists(client: db.Queryable, userId: number): Promise<void> {
-  await db.sql`INSERT INTO ${'users'} (${'id'}) VALUES (${db.param(userId)}) ON CONFLICT DO NOTHING`.run(client);
+  await db.sql`INSERT INTO ${'users'} (${'id'}) VALUES (${db.param(userId)}) ON CONFLICT DO NOTHING`.run(
+    client,
+  );
 }
 
 export async function insertApiKey(
@@ -49,19 +59,35 @@ export async function insertApiKey(
   key: { ownerId: number; name: string; prefix: string; secretHash: Buffer },
 ): Promise<s.api_keys.JSONSelectable> {
   return db
-    .insert('api_keys', { owner_id: key.ownerId, name: key.name, prefix: key.prefix, secret_hash: key.secretHash })
+    .insert('api_keys', {
+      owner_id: key.ownerId,
+      name: key.name,
+      prefix: key.prefix,
+      secret_hash: key.secretHash,
+    })
     .run(client);
 }
 
-export async function selectApiKeysByOwner(client: db.Queryable, ownerId: number): Promise<s.api_keys.JSONSelectable[]> {
+export async function selectApiKeysByOwner(
+  client: db.Queryable,
+  ownerId: number,
+): Promise<s.api_keys.JSONSelectable[]> {
   return db
-    .select('api_keys', { owner_id: ownerId, revoked_at: db.conditions.isNull }, { order: { by: 'created_at', direction: 'DESC' } })
+    .select(
+      'api_keys',
+      { owner_id: ownerId, revoked_at: db.conditions.isNull },
+      { order: { by: 'created_at', direction: 'DESC' } },
+    )
     .run(client);
 }
 
 export async function revokeApiKey(client: db.Queryable, ownerId: number, id: string): Promise<boolean> {
   const rows = await db
-    .update('api_keys', { revoked_at: db.sql`now()` }, { id, owner_id: ownerId, revoked_at: db.conditions.isNull })
+    .update(
+      'api_keys',
+      { revoked_at: db.sql`now()` },
+      { id, owner_id: ownerId, revoked_at: db.conditions.isNull },
+    )
     .run(client);
   return rows.length > 0;
 }
@@ -90,6 +116,9 @@ export async function updateUserStatus(
   return rows[0];
 }
 
-export async function selectUser(client: db.Queryable, userId: number): Promise<s.users.JSONSelectable | undefined> {
+export async function selectUser(
+  client: db.Queryable,
+  userId: number,
+): Promise<s.users.JSONSelectable | undefined> {
   return db.selectOne('users', { id: userId }).run(client);
 }

@@ -63,7 +63,10 @@ export class AuthService {
     if (!looksLikeApiKey(key)) throw new AppError('API_KEY_INVALID', 'API key is malformed.');
     const found = await q.useApiKey(this.opts.pool, hashApiKey(key));
     if (!found) throw new AppError('API_KEY_INVALID', 'API key is unknown or revoked.');
-    const access = (await q.selectUserAccess(this.opts.pool, found.owner_id)) ?? { role: 'user', status: 'active' };
+    const access = (await q.selectUserAccess(this.opts.pool, found.owner_id)) ?? {
+      role: 'user',
+      status: 'active',
+    };
     return {
       userId: found.owner_id,
       isAdmin: false, // Keys act for their owner's giveaways only, never with admin powers.
@@ -74,25 +77,39 @@ export class AuthService {
   }
 
   async createApiKey(principal: Principal, name: string) {
-    if (principal.via !== 'init-data') throw new AppError('FORBIDDEN', 'API keys can only be created from Telegram.');
+    if (principal.via !== 'init-data')
+      throw new AppError('FORBIDDEN', 'API keys can only be created from Telegram.');
     assertNotBanned(principal);
     const { key, prefix, hash } = generateApiKey();
-    const row = await q.insertApiKey(this.opts.pool, { ownerId: principal.userId, name, prefix, secretHash: hash });
+    const row = await q.insertApiKey(this.opts.pool, {
+      ownerId: principal.userId,
+      name,
+      prefix,
+      secretHash: hash,
+    });
     return { id: row.id, name: row.name, prefix: row.prefix, created_at: row.created_at, key };
   }
 
   async listApiKeys(principal: Principal) {
     const rows = await q.selectApiKeysByOwner(this.opts.pool, principal.userId);
-    return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, created_at: r.created_at, last_used_at: r.last_used_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      prefix: r.prefix,
+      created_at: r.created_at,
+      last_used_at: r.last_used_at,
+    }));
   }
 
   async revokeApiKey(principal: Principal, id: string): Promise<void> {
-    if (!(await q.revokeApiKey(this.opts.pool, principal.userId, id))) throw new AppError('NOT_FOUND', 'No such API key.');
+    if (!(await q.revokeApiKey(this.opts.pool, principal.userId, id)))
+      throw new AppError('NOT_FOUND', 'No such API key.');
   }
 
   async setUserStatus(principal: Principal, userId: number, status: 'active' | 'banned') {
     if (!principal.isAdmin) throw new AppError('FORBIDDEN', 'Only admins can change a user status.');
-    if (status === 'banned' && this.isAdmin(userId)) throw new AppError('CONFLICT', 'Admins cannot be banned.');
+    if (status === 'banned' && this.isAdmin(userId))
+      throw new AppError('CONFLICT', 'Admins cannot be banned.');
     const row = await q.updateUserStatus(this.opts.pool, userId, status);
     if (!row) throw new AppError('NOT_FOUND', 'No such user.');
     this.cache.delete(userId);

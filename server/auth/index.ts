@@ -3,3 +3,4 @@ export { AuthService, assertNotBanned } from './auth.service.ts';
 export { authenticate, principalOf } from './auth.middleware.ts';
 export { authRoutes } from './auth.routes.ts';
 export type { Principal } from './principal.ts';
+export { socketAuth, socketPrincipal } from './auth.socket.ts';

@@ -15,16 +15,23 @@ export interface ValidatedInitData {
   startParam: string | undefined;
 }
 
-export function validateInitData(raw: string, botToken: string | undefined, ttlSec: number): ValidatedInitData {
+export function validateInitData(
+  raw: string,
+  botToken: string | undefined,
+  ttlSec: number,
+): ValidatedInitData {
   if (!botToken) {
     throw new AppError('UNAUTHORIZED', 'Telegram init-data cannot be checked: the server has no BOT_TOKEN.');
   }
   try {
     validate(raw, botToken, { expiresIn: ttlSec });
   } catch (err) {
-    if (isExpiredError(err)) throw new AppError('INIT_DATA_EXPIRED', 'Telegram init-data has expired; reopen the app.');
-    if (isSignatureMissingError(err)) throw new AppError('INIT_DATA_INVALID', 'Telegram init-data has no hash.');
-    if (isSignatureInvalidError(err)) throw new AppError('INIT_DATA_INVALID', 'Telegram init-data signature is invalid.');
+    if (isExpiredError(err))
+      throw new AppError('INIT_DATA_EXPIRED', 'Telegram init-data has expired; reopen the app.');
+    if (isSignatureMissingError(err))
+      throw new AppError('INIT_DATA_INVALID', 'Telegram init-data has no hash.');
+    if (isSignatureInvalidError(err))
+      throw new AppError('INIT_DATA_INVALID', 'Telegram init-data signature is invalid.');
     throw new AppError('INIT_DATA_INVALID', 'Telegram init-data is malformed.');
   }
   const data = parseValidated(raw);
@@ -32,7 +39,8 @@ export function validateInitData(raw: string, botToken: string | undefined, ttlS
   if (!user || !Number.isSafeInteger(user.id) || user.id <= 0) {
     throw new AppError('INIT_DATA_INVALID', 'Telegram init-data carries no user.');
   }
-  const username = typeof user.username === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(user.username) ? user.username : null;
+  const username =
+    typeof user.username === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(user.username) ? user.username : null;
   return {
     profile: {
       id: user.id,

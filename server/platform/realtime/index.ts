@@ -1,0 +1,9 @@
+// Public surface of the realtime plumbing.
+export {
+  startRealtimeServer,
+  MAX_SOCKET_PAYLOAD_BYTES,
+  type RealtimeIo,
+  type RealtimeServer,
+} from './realtime-server.ts';
+export { createAdapter, type AdapterHandle } from './adapter.ts';
+export { assertNativeUws } from './uws.ts';

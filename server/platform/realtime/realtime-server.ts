@@ -1,0 +1,76 @@
+// The realtime role's server: Socket.IO 4.8 attached to a uWebSockets.js app on REALTIME_PORT, with
+// compression off, small payload limits, CORS from SERVER_ORIGIN, and the handshake request dropped after
+// connect (it pins memory per connection). Both websocket and polling transports are served.
+import { Server } from 'socket.io';
+import type {
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+} from '../../../schema/contract/index.ts';
+import type { Logger } from '../logger.ts';
+import type { AdapterHandle } from './adapter.ts';
+import { assertNativeUws } from './uws.ts';
+
+export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface RealtimeServer {
+  io: RealtimeIo;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Commands are tiny JSON objects; anything bigger is hostile. */
+export const MAX_SOCKET_PAYLOAD_BYTES = 16 * 1024;
+
+export async function startRealtimeServer(opts: {
+  port: number;
+  origin: string;
+  adapter: AdapterHandle;
+  logger: Logger;
+  setup(io: RealtimeIo): void;
+}): Promise<RealtimeServer> {
+  const uWS = assertNativeUws();
+  const app = uWS.App();
+  const io: RealtimeIo = new Server({
+    cors: { origin: opts.origin === '*' ? true : opts.origin, methods: ['GET', 'POST'] },
+    maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
+    perMessageDeflate: false,
+    httpCompression: false,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    connectTimeout: 10_000,
+    serveClient: false,
+    ...(opts.adapter.adapter ? { adapter: opts.adapter.adapter } : {}),
+  });
+  io.attachApp(app, { compression: uWS.DISABLED, maxBackpressure: 1024 * 1024, idleTimeout: 0 } as never);
+  io.engine.on('connection', (raw: { request: unknown }) => {
+    raw.request = null;
+  });
+  app.get('/live', (res) => {
+    res.writeHeader('content-type', 'application/json').end('{"status":"ok"}');
+  });
+  opts.setup(io);
+  const token = await new Promise<unknown>((resolve, reject) => {
+    app.listen(opts.port, (t) =>
+      t ? resolve(t) : reject(new Error(`Cannot listen on REALTIME_PORT ${opts.port}`)),
+    );
+  });
+  const port = uWS.us_socket_local_port(token as never);
+  opts.logger.info(
+    { port, adapter: opts.adapter.adapter ? 'redis-sharded' : 'in-memory' },
+    'Realtime listening',
+  );
+  return {
+    io,
+    port,
+    async close() {
+      uWS.us_listen_socket_close(token as never);
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      });
+      await opts.adapter.close();
+    },
+  };
+}
