@@ -32,6 +32,9 @@ import {
 import { registerGiveawaySocket } from './giveaways/giveaways.socket.ts';
 import { SnapshotCache } from './giveaways/snapshot-cache.ts';
 import { socketAuth } from './auth/index.ts';
+import { JobQueue } from './platform/jobs/index.ts';
+import { createRateLimits } from './platform/rate-limit/index.ts';
+import { ExportsService, exportsRoutes, publicExportRoutes } from './exports/index.ts';
 import { serve, type RunningServer } from './platform/http/serve.ts';
 
 export interface AppOptions {
@@ -145,11 +148,31 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         initDataTtlSec: config.telegram.initDataTtlSec,
         adminIds: config.telegram.adminIds,
       });
+      const keyPrefix = config.redis?.keyPrefix ?? 'gw:';
+      // Every node that enqueues side effects (api, worker) needs the queue's schema; only workers work it.
+      const jobs = new JobQueue({ connectionString: db.target.connectionString, ssl: db.target.ssl, logger });
+      afterMigrations.push(() =>
+        retryUntil(() => jobs.start(), {
+          isRetryable: (e) => toAppError(e).code === 'UNAVAILABLE',
+          onRetry: (err, delayMs) =>
+            logger.warn({ err: (err as Error).message, delayMs }, 'Job queue not ready; retrying'),
+          signal: aborter.signal,
+        }),
+      );
+      // Pushed before the HTTP hook: hooks run in reverse, so the queue stops after HTTP drained.
+      stopHooks.push(() => jobs.stop(config.shutdownTimeoutMs / 2));
+      const rateLimits = createRateLimits(config.rateLimit, { redis, keyPrefix, logger });
+      const exportsService = new ExportsService({
+        pool: db.pool,
+        redis,
+        keyPrefix,
+        publicBaseUrl: config.http.publicBaseUrl,
+      });
       const requirements = new RequirementsService({
         pool: db.pool,
         logger,
         redis,
-        keyPrefix: config.redis?.keyPrefix ?? 'gw:',
+        keyPrefix,
       });
       const giveaways = new GiveawaysService({
         pool: db.pool,
@@ -179,6 +202,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
                   joins,
                   snapshots,
                   logger: logger.child({ module: 'socket' }),
+                  limitJoin: (userId, ip) => rateLimits.join.consume({ userId, ip }),
                 }),
               );
             },
@@ -195,7 +219,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         };
         const apiV1 = Router();
         apiV1.use(whenStarted, authenticate(auth));
+        apiV1.post('/giveaways/:id/join', rateLimits.join.middleware);
+        apiV1.post('/giveaways', rateLimits.create.middleware);
         apiV1.use(authRoutes(auth));
+        apiV1.use(exportsRoutes(exportsService));
         apiV1.use(requirementsRoutes(requirements));
         apiV1.use(
           giveawaysRoutes({
@@ -211,6 +238,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           ops: opsRoutes({ health, metrics, readiness }),
           routers: [
             { path: '/api/v1', router: apiV1 },
+            { path: '/api/public', router: Router().use(whenStarted, publicExportRoutes(exportsService)) },
             { path: '/api/docs', router: docsRouter() },
           ],
         });

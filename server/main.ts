@@ -17,6 +17,12 @@ function loadOrExit(): Config {
 const config = loadOrExit();
 
 const app = createApp(config);
+
+// A library's floating promise (a Redis subscription refused during an outage, say) must not take the
+// node down: log it loudly and keep serving; the dependency's own reconnect logic heals the state.
+process.on('unhandledRejection', (reason) => {
+  app.logger.error({ err: reason }, 'Unhandled promise rejection');
+});
 let exitCode = 0;
 
 let shuttingDown = false;

@@ -4,3 +4,4 @@ export * from './giveaways.ts';
 export * from './rest-api.ts';
 export * from './realtime.ts';
 export * from './requirements.ts';
+export * from './exports.ts';

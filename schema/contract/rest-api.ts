@@ -232,4 +232,28 @@ export const REST_OPERATIONS: RestOperation[] = [
     success: { status: 200, description: 'CheckRequirementsResponse' },
     tag: 'giveaways',
   }),
+  op({
+    method: 'get',
+    path: v1('/giveaways/:id/stats.csv'),
+    summary: 'Winners CSV (owner; UTF-8 BOM)',
+    auth: 'telegram',
+    success: { status: 200, description: 'text/csv' },
+    tag: 'exports',
+  }),
+  op({
+    method: 'get',
+    path: v1('/giveaways/:id/export-link'),
+    summary: 'One-time public download link, valid 2 minutes (owner)',
+    auth: 'telegram',
+    success: { status: 200, description: '{url, expires_in}' },
+    tag: 'exports',
+  }),
+  op({
+    method: 'get',
+    path: '/api/public/giveaways/export/:token',
+    summary: 'Download the winners CSV once',
+    auth: 'public',
+    success: { status: 200, description: 'text/csv' },
+    tag: 'exports',
+  }),
 ];

@@ -1,5 +1,6 @@
 // The typed, frozen Config the whole server receives. Built once at boot by loadConfig.
 import type { Role } from './env-spec.ts';
+import type { RateLimitSettings } from '../platform/rate-limit/rate-limit-settings.ts';
 
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -47,6 +48,7 @@ export interface Config {
   database: DatabaseConfig;
   /** null = single-node mode. */
   redis: RedisConfig | null;
+  rateLimit: RateLimitSettings;
   telegram: {
     botToken: string | undefined;
     debug: boolean;

@@ -2,6 +2,7 @@
 // .env.example is checked against this table by a test, so the two cannot drift.
 import type { z } from 'zod';
 import * as p from './parsers.ts';
+import { rateSpec, RATE_LIMIT_ENV_DEFAULTS as RL } from '../platform/rate-limit/rate-limit-settings.ts';
 
 export interface EnvVar<T> {
   parse: z.ZodType<T>;
@@ -178,6 +179,38 @@ export const ENV_SPEC = {
     default: '',
     example: '11111111,22222222',
     doc: 'Telegram user ids with admin rights (comma-separated).',
+  }),
+
+  // --- Rate limits ---
+  RATE_LIMIT: v({
+    parse: p.bool,
+    default: RL.RATE_LIMIT,
+    example: 'off',
+    doc: 'Per-user and per-IP limits on joins and giveaway creation (on/off; off for load tests).',
+  }),
+  RATE_LIMIT_JOIN_PER_USER: v({
+    parse: rateSpec,
+    default: RL.RATE_LIMIT_JOIN_PER_USER,
+    example: '30/60',
+    doc: 'Joins per user: <points>/<seconds>.',
+  }),
+  RATE_LIMIT_JOIN_PER_IP: v({
+    parse: rateSpec,
+    default: RL.RATE_LIMIT_JOIN_PER_IP,
+    example: '300/60',
+    doc: 'Joins per client IP: <points>/<seconds>.',
+  }),
+  RATE_LIMIT_CREATE_PER_USER: v({
+    parse: rateSpec,
+    default: RL.RATE_LIMIT_CREATE_PER_USER,
+    example: '10/3600',
+    doc: 'Giveaways created per user: <points>/<seconds>.',
+  }),
+  RATE_LIMIT_CREATE_PER_IP: v({
+    parse: rateSpec,
+    default: RL.RATE_LIMIT_CREATE_PER_IP,
+    example: '60/3600',
+    doc: 'Giveaways created per client IP: <points>/<seconds>.',
   }),
 
   // --- Diagnostics ---

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import type { Config, DatabaseConfig, LogLevel, RedisConfig, SslMode } from './config.ts';
 import { ENV_SPEC, type EnvName, type EnvVar, type Role } from './env-spec.ts';
+import { DEFAULT_RATE_LIMIT_SETTINGS as D } from '../platform/rate-limit/rate-limit-settings.ts';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -65,6 +66,13 @@ export function loadConfig(env: Env): Config {
     realtime: { port: must('REALTIME_PORT', 8081) },
     database: readDatabase(env, read, must, problems),
     redis,
+    rateLimit: {
+      enabled: must('RATE_LIMIT', true),
+      joinPerUser: must('RATE_LIMIT_JOIN_PER_USER', D.joinPerUser),
+      joinPerIp: must('RATE_LIMIT_JOIN_PER_IP', D.joinPerIp),
+      createPerUser: must('RATE_LIMIT_CREATE_PER_USER', D.createPerUser),
+      createPerIp: must('RATE_LIMIT_CREATE_PER_IP', D.createPerIp),
+    },
     telegram: {
       botToken: read<string>('BOT_TOKEN'),
       debug: must('TELEGRAM_DEBUG', false),
@@ -175,6 +183,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     redis: config.redis ? `${config.redis.url} db=${config.redis.db}` : 'disabled (single-node)',
     bot: config.telegram.botToken ? 'configured' : 'off (no BOT_TOKEN)',
     admins: config.telegram.adminIds.length,
+    rateLimit: config.rateLimit.enabled ? 'on' : 'off',
   };
 }
 

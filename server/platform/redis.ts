@@ -6,7 +6,20 @@ import type { Logger } from './logger.ts';
 
 export type { Redis };
 
-export function createRedis(config: RedisConfig, logger: Logger, name: string): Redis {
+export interface RedisClientOptions {
+  /**
+   * Queue commands while disconnected instead of failing them. For the adapter's pub/sub clients: their
+   * (re)subscriptions must wait for Redis rather than reject into the void.
+   */
+  waitForConnection?: boolean;
+}
+
+export function createRedis(
+  config: RedisConfig,
+  logger: Logger,
+  name: string,
+  opts: RedisClientOptions = {},
+): Redis {
   const url = new URL(config.url);
   const client = new Redis({
     host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -16,7 +29,7 @@ export function createRedis(config: RedisConfig, logger: Logger, name: string): 
     db: config.db,
     connectionName: name,
     lazyConnect: true,
-    maxRetriesPerRequest: 1,
+    maxRetriesPerRequest: opts.waitForConnection ? null : 1,
     // Reconnect forever with a capped backoff: a Redis restart must heal without a process restart.
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });

@@ -11,9 +11,7 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, what 
     message: issue.message,
   }));
   const first = fields[0];
-  throw new AppError(
-    'VALIDATION',
-    first ? `Invalid ${first.field}: ${first.message}` : `Invalid ${what}`,
-    { fields },
-  );
+  throw new AppError('VALIDATION', first ? `Invalid ${first.field}: ${first.message}` : `Invalid ${what}`, {
+    fields,
+  });
 }

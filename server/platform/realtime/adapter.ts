@@ -12,8 +12,8 @@ export interface AdapterHandle {
 
 export function createAdapter(redis: RedisConfig | null, logger: Logger, name: string): AdapterHandle {
   if (!redis) return { adapter: undefined, close: () => Promise.resolve() };
-  const pub: Redis = createRedis(redis, logger, `${name}:adapter-pub`);
-  const sub: Redis = createRedis(redis, logger, `${name}:adapter-sub`);
+  const pub: Redis = createRedis(redis, logger, `${name}:adapter-pub`, { waitForConnection: true });
+  const sub: Redis = createRedis(redis, logger, `${name}:adapter-sub`, { waitForConnection: true });
   void pub.connect().catch(() => undefined);
   void sub.connect().catch(() => undefined);
   return {

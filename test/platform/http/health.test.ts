@@ -92,7 +92,7 @@ describe('health and readiness', () => {
   });
 
   it('answers unknown routes and malformed JSON with coded errors', async () => {
-    const missing = await get('/api/v1/nope');
+    const missing = await get('/nope');
     expect(missing).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', error: expect.any(String) } });
     const res = await fetch(`${app.url}/live`, {
       method: 'POST',
