@@ -17,7 +17,7 @@ import { createHttpApp, opsRoutes, type Readiness } from './platform/http/index.
 import { AppError } from './platform/errors.ts';
 import { Router, type RequestHandler } from 'express';
 import { AuthService, authenticate, authRoutes } from './auth/index.ts';
-import { createCommitment } from './draws/commitment.ts';
+import { DrawScheduler, DrawService, createCommitment, drawsRoutes } from './draws/index.ts';
 import { GiveawaysService, giveawaysRoutes } from './giveaways/index.ts';
 import { JoinBatcher, JoinsService } from './joins/index.ts';
 import { RequirementsService, requirementsRoutes } from './requirements/index.ts';
@@ -174,16 +174,22 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         redis,
         keyPrefix,
       });
+      const draws = new DrawService({ pool: db.pool, logger, requirements, jobs });
       const giveaways = new GiveawaysService({
         pool: db.pool,
         requirements,
-        draws: {
-          createCommitment,
-          finalizeManual: () =>
-            Promise.reject(new AppError('UNSUPPORTED', 'Manual winners are not available yet.')),
-        },
+        draws: { createCommitment, finalizeManual: (p, id) => draws.finalizeManual(p, id) },
         debug: config.debug,
       });
+      if (config.roles.has('worker')) {
+        const scheduler = new DrawScheduler({ drawService: draws, logger });
+        afterMigrations.push(() => {
+          scheduler.start();
+          // Stops before the pool closes: aborts draws in progress and releases their leases.
+          stopHooks.push(() => scheduler.stop());
+          return Promise.resolve();
+        });
+      }
       const batcher = new JoinBatcher({ pool: db.pool, logger: logger.child({ module: 'joins' }) });
       stopHooks.push(() => batcher.close());
       const joins = new JoinsService({ pool: db.pool, batcher, requirements });
@@ -223,6 +229,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         apiV1.post('/giveaways', rateLimits.create.middleware);
         apiV1.use(authRoutes(auth));
         apiV1.use(exportsRoutes(exportsService));
+        apiV1.use(drawsRoutes(draws));
         apiV1.use(requirementsRoutes(requirements));
         apiV1.use(
           giveawaysRoutes({

@@ -5,3 +5,4 @@ export * from './rest-api.ts';
 export * from './realtime.ts';
 export * from './requirements.ts';
 export * from './exports.ts';
+export * from './draws.ts';

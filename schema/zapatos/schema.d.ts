@@ -19,13 +19,21 @@ declare module 'zapatos/schema' {
 
   /* --- enums --- */
 
-  export type draw_mode = 'manual' | 'random';
+  export type draw_mode = 'imported' | 'manual' | 'random';
   export namespace every {
-    export type draw_mode = ['manual', 'random'];
+    export type draw_mode = ['imported', 'manual', 'random'];
+  }
+  export type draw_run_kind = 'close' | 'fallback';
+  export namespace every {
+    export type draw_run_kind = ['close', 'fallback'];
   }
   export type giveaway_status = 'active' | 'cancelled' | 'completed' | 'pending' | 'scheduled';
   export namespace every {
     export type giveaway_status = ['active', 'cancelled', 'completed', 'pending', 'scheduled'];
+  }
+  export type notification_status = 'blocked' | 'failed' | 'queued' | 'sending' | 'sent';
+  export namespace every {
+    export type notification_status = ['blocked', 'failed', 'queued', 'sending', 'sent'];
   }
   export type participant_source = 'api' | 'bot' | 'import' | 'socket';
   export namespace every {
@@ -335,6 +343,12 @@ declare module 'zapatos/schema' {
       */
       channel_id: db.Int8String;
       /**
+      * **channel_admins.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: Date;
+      /**
       * **channel_admins.status**
       * - `text` in database
       * - `NOT NULL`, no default
@@ -360,6 +374,12 @@ declare module 'zapatos/schema' {
       * - `NOT NULL`, no default
       */
       channel_id: number;
+      /**
+      * **channel_admins.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: db.TimestampTzString;
       /**
       * **channel_admins.status**
       * - `text` in database
@@ -387,6 +407,12 @@ declare module 'zapatos/schema' {
       */
       channel_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
       /**
+      * **channel_admins.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
       * **channel_admins.status**
       * - `text` in database
       * - `NOT NULL`, no default
@@ -413,6 +439,12 @@ declare module 'zapatos/schema' {
       */
       channel_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
       /**
+      * **channel_admins.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+      /**
       * **channel_admins.status**
       * - `text` in database
       * - `NOT NULL`, no default
@@ -438,6 +470,12 @@ declare module 'zapatos/schema' {
       * - `NOT NULL`, no default
       */
       channel_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
+      /**
+      * **channel_admins.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
       /**
       * **channel_admins.status**
       * - `text` in database
@@ -811,6 +849,179 @@ declare module 'zapatos/schema' {
       username?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
     }
     export type UniqueIndex = 'channels_pkey';
+    export type Column = keyof Selectable;
+    export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
+    export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
+    export type SQL = SQLExpression | SQLExpression[];
+  }
+
+  /**
+   * **draw_checks**
+   * - Table in database
+   */
+  export namespace draw_checks {
+    export type Table = 'draw_checks';
+    export interface Selectable {
+      /**
+      * **draw_checks.checked_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      checked_at: Date;
+      /**
+      * **draw_checks.eligible**
+      * - `bool` in database
+      * - `NOT NULL`, no default
+      */
+      eligible: boolean;
+      /**
+      * **draw_checks.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **draw_checks.reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      reason: string | null;
+      /**
+      * **draw_checks.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id: db.Int8String;
+    }
+    export interface JSONSelectable {
+      /**
+      * **draw_checks.checked_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      checked_at: db.TimestampTzString;
+      /**
+      * **draw_checks.eligible**
+      * - `bool` in database
+      * - `NOT NULL`, no default
+      */
+      eligible: boolean;
+      /**
+      * **draw_checks.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **draw_checks.reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      reason: string | null;
+      /**
+      * **draw_checks.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id: number;
+    }
+    export interface Whereable {
+      /**
+      * **draw_checks.checked_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      checked_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_checks.eligible**
+      * - `bool` in database
+      * - `NOT NULL`, no default
+      */
+      eligible?: boolean | db.Parameter<boolean> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, boolean | db.Parameter<boolean> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_checks.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_checks.reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      reason?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_checks.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+    }
+    export interface Insertable {
+      /**
+      * **draw_checks.checked_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      checked_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+      /**
+      * **draw_checks.eligible**
+      * - `bool` in database
+      * - `NOT NULL`, no default
+      */
+      eligible: boolean | db.Parameter<boolean> | db.SQLFragment;
+      /**
+      * **draw_checks.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **draw_checks.reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      reason?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **draw_checks.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
+    }
+    export interface Updatable {
+      /**
+      * **draw_checks.checked_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      checked_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **draw_checks.eligible**
+      * - `bool` in database
+      * - `NOT NULL`, no default
+      */
+      eligible?: boolean | db.Parameter<boolean> | db.SQLFragment | db.SQLFragment<any, boolean | db.Parameter<boolean> | db.SQLFragment>;
+      /**
+      * **draw_checks.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **draw_checks.reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      reason?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **draw_checks.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
+    }
+    export type UniqueIndex = 'draw_checks_pkey';
     export type Column = keyof Selectable;
     export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
     export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
@@ -1337,6 +1548,239 @@ declare module 'zapatos/schema' {
   }
 
   /**
+   * **draw_runs**
+   * - Table in database
+   */
+  export namespace draw_runs {
+    export type Table = 'draw_runs';
+    export interface Selectable {
+      /**
+      * **draw_runs.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts: number;
+      /**
+      * **draw_runs.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: Date;
+      /**
+      * **draw_runs.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **draw_runs.kind**
+      * - `draw_run_kind` in database
+      * - `NOT NULL`, no default
+      */
+      kind: draw_run_kind;
+      /**
+      * **draw_runs.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error: string | null;
+      /**
+      * **draw_runs.lease_token**
+      * - `uuid` in database
+      * - Nullable, no default
+      */
+      lease_token: string | null;
+      /**
+      * **draw_runs.lease_until**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `'-infinity'::timestamp with time zone`
+      */
+      lease_until: Date;
+    }
+    export interface JSONSelectable {
+      /**
+      * **draw_runs.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts: number;
+      /**
+      * **draw_runs.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: db.TimestampTzString;
+      /**
+      * **draw_runs.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **draw_runs.kind**
+      * - `draw_run_kind` in database
+      * - `NOT NULL`, no default
+      */
+      kind: draw_run_kind;
+      /**
+      * **draw_runs.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error: string | null;
+      /**
+      * **draw_runs.lease_token**
+      * - `uuid` in database
+      * - Nullable, no default
+      */
+      lease_token: string | null;
+      /**
+      * **draw_runs.lease_until**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `'-infinity'::timestamp with time zone`
+      */
+      lease_until: db.TimestampTzString;
+    }
+    export interface Whereable {
+      /**
+      * **draw_runs.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_runs.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_runs.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_runs.kind**
+      * - `draw_run_kind` in database
+      * - `NOT NULL`, no default
+      */
+      kind?: draw_run_kind | db.Parameter<draw_run_kind> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, draw_run_kind | db.Parameter<draw_run_kind> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_runs.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_runs.lease_token**
+      * - `uuid` in database
+      * - Nullable, no default
+      */
+      lease_token?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_runs.lease_until**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `'-infinity'::timestamp with time zone`
+      */
+      lease_until?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+    }
+    export interface Insertable {
+      /**
+      * **draw_runs.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts?: number | db.Parameter<number> | db.DefaultType | db.SQLFragment;
+      /**
+      * **draw_runs.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+      /**
+      * **draw_runs.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **draw_runs.kind**
+      * - `draw_run_kind` in database
+      * - `NOT NULL`, no default
+      */
+      kind: draw_run_kind | db.Parameter<draw_run_kind> | db.SQLFragment;
+      /**
+      * **draw_runs.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **draw_runs.lease_token**
+      * - `uuid` in database
+      * - Nullable, no default
+      */
+      lease_token?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **draw_runs.lease_until**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `'-infinity'::timestamp with time zone`
+      */
+      lease_until?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+    }
+    export interface Updatable {
+      /**
+      * **draw_runs.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts?: number | db.Parameter<number> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **draw_runs.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **draw_runs.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **draw_runs.kind**
+      * - `draw_run_kind` in database
+      * - `NOT NULL`, no default
+      */
+      kind?: draw_run_kind | db.Parameter<draw_run_kind> | db.SQLFragment | db.SQLFragment<any, draw_run_kind | db.Parameter<draw_run_kind> | db.SQLFragment>;
+      /**
+      * **draw_runs.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **draw_runs.lease_token**
+      * - `uuid` in database
+      * - Nullable, no default
+      */
+      lease_token?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **draw_runs.lease_until**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `'-infinity'::timestamp with time zone`
+      */
+      lease_until?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+    }
+    export type UniqueIndex = 'draw_runs_pkey';
+    export type Column = keyof Selectable;
+    export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
+    export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
+    export type SQL = SQLExpression | SQLExpression[];
+  }
+
+  /**
    * **giveaway_prizes**
    * - Table in database
    */
@@ -1780,6 +2224,12 @@ declare module 'zapatos/schema' {
       */
       auto_distribute: boolean;
       /**
+      * **giveaways.closed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      closed_at: Date | null;
+      /**
       * **giveaways.created_at**
       * - `timestamptz` in database
       * - `NOT NULL`, default: `now()`
@@ -1907,6 +2357,12 @@ declare module 'zapatos/schema' {
       * - `NOT NULL`, default: `false`
       */
       auto_distribute: boolean;
+      /**
+      * **giveaways.closed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      closed_at: db.TimestampTzString | null;
       /**
       * **giveaways.created_at**
       * - `timestamptz` in database
@@ -2036,6 +2492,12 @@ declare module 'zapatos/schema' {
       */
       auto_distribute?: boolean | db.Parameter<boolean> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, boolean | db.Parameter<boolean> | db.SQLFragment | db.ParentColumn>;
       /**
+      * **giveaways.closed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      closed_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
       * **giveaways.created_at**
       * - `timestamptz` in database
       * - `NOT NULL`, default: `now()`
@@ -2163,6 +2625,12 @@ declare module 'zapatos/schema' {
       * - `NOT NULL`, default: `false`
       */
       auto_distribute?: boolean | db.Parameter<boolean> | db.DefaultType | db.SQLFragment;
+      /**
+      * **giveaways.closed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      closed_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
       /**
       * **giveaways.created_at**
       * - `timestamptz` in database
@@ -2292,6 +2760,12 @@ declare module 'zapatos/schema' {
       */
       auto_distribute?: boolean | db.Parameter<boolean> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, boolean | db.Parameter<boolean> | db.DefaultType | db.SQLFragment>;
       /**
+      * **giveaways.closed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      closed_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
+      /**
       * **giveaways.created_at**
       * - `timestamptz` in database
       * - `NOT NULL`, default: `now()`
@@ -2407,6 +2881,407 @@ declare module 'zapatos/schema' {
       winners_count?: number | db.Parameter<number> | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment>;
     }
     export type UniqueIndex = 'giveaways_pkey';
+    export type Column = keyof Selectable;
+    export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
+    export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
+    export type SQL = SQLExpression | SQLExpression[];
+  }
+
+  /**
+   * **notifications**
+   * - Table in database
+   */
+  export namespace notifications {
+    export type Table = 'notifications';
+    export interface Selectable {
+      /**
+      * **notifications.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts: number;
+      /**
+      * **notifications.claimed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claimed_at: Date | null;
+      /**
+      * **notifications.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: Date;
+      /**
+      * **notifications.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **notifications.id**
+      * - `int8` in database
+      * - Generated column
+      */
+      id: db.Int8String;
+      /**
+      * **notifications.kind**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      kind: string;
+      /**
+      * **notifications.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error: string | null;
+      /**
+      * **notifications.next_attempt_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      next_attempt_at: Date | null;
+      /**
+      * **notifications.recipient_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      recipient_id: db.Int8String;
+      /**
+      * **notifications.sent_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      sent_at: Date | null;
+      /**
+      * **notifications.status**
+      * - `notification_status` in database
+      * - `NOT NULL`, default: `'queued'::notification_status`
+      */
+      status: notification_status;
+      /**
+      * **notifications.telegram_message_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      telegram_message_id: db.Int8String | null;
+      /**
+      * **notifications.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at: Date;
+    }
+    export interface JSONSelectable {
+      /**
+      * **notifications.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts: number;
+      /**
+      * **notifications.claimed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claimed_at: db.TimestampTzString | null;
+      /**
+      * **notifications.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: db.TimestampTzString;
+      /**
+      * **notifications.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **notifications.id**
+      * - `int8` in database
+      * - Generated column
+      */
+      id: number;
+      /**
+      * **notifications.kind**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      kind: string;
+      /**
+      * **notifications.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error: string | null;
+      /**
+      * **notifications.next_attempt_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      next_attempt_at: db.TimestampTzString | null;
+      /**
+      * **notifications.recipient_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      recipient_id: number;
+      /**
+      * **notifications.sent_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      sent_at: db.TimestampTzString | null;
+      /**
+      * **notifications.status**
+      * - `notification_status` in database
+      * - `NOT NULL`, default: `'queued'::notification_status`
+      */
+      status: notification_status;
+      /**
+      * **notifications.telegram_message_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      telegram_message_id: number | null;
+      /**
+      * **notifications.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at: db.TimestampTzString;
+    }
+    export interface Whereable {
+      /**
+      * **notifications.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **notifications.claimed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claimed_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **notifications.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **notifications.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **notifications.id**
+      * - `int8` in database
+      * - Generated column
+      */
+      id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **notifications.kind**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      kind?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **notifications.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **notifications.next_attempt_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      next_attempt_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **notifications.recipient_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      recipient_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **notifications.sent_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      sent_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **notifications.status**
+      * - `notification_status` in database
+      * - `NOT NULL`, default: `'queued'::notification_status`
+      */
+      status?: notification_status | db.Parameter<notification_status> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, notification_status | db.Parameter<notification_status> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **notifications.telegram_message_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      telegram_message_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **notifications.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+    }
+    export interface Insertable {
+      /**
+      * **notifications.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts?: number | db.Parameter<number> | db.DefaultType | db.SQLFragment;
+      /**
+      * **notifications.claimed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claimed_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **notifications.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+      /**
+      * **notifications.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **notifications.kind**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      kind: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **notifications.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **notifications.next_attempt_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      next_attempt_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **notifications.recipient_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      recipient_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
+      /**
+      * **notifications.sent_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      sent_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **notifications.status**
+      * - `notification_status` in database
+      * - `NOT NULL`, default: `'queued'::notification_status`
+      */
+      status?: notification_status | db.Parameter<notification_status> | db.DefaultType | db.SQLFragment;
+      /**
+      * **notifications.telegram_message_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      telegram_message_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **notifications.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+    }
+    export interface Updatable {
+      /**
+      * **notifications.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts?: number | db.Parameter<number> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **notifications.claimed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claimed_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **notifications.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **notifications.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **notifications.kind**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      kind?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **notifications.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **notifications.next_attempt_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      next_attempt_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **notifications.recipient_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      recipient_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
+      /**
+      * **notifications.sent_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      sent_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **notifications.status**
+      * - `notification_status` in database
+      * - `NOT NULL`, default: `'queued'::notification_status`
+      */
+      status?: notification_status | db.Parameter<notification_status> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, notification_status | db.Parameter<notification_status> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **notifications.telegram_message_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      telegram_message_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **notifications.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+    }
+    export type UniqueIndex = 'notifications_pkey' | 'notifications_recipient_unique';
     export type Column = keyof Selectable;
     export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
     export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
@@ -4951,20 +5826,20 @@ declare module 'zapatos/schema' {
   /* --- aggregate types --- */
 
   export namespace public {  
-    export type Table = api_keys.Table | channel_admins.Table | channels.Table | draw_commitments.Table | draw_entrants.Table | draw_proofs.Table | giveaway_prizes.Table | giveaway_sponsors.Table | giveaways.Table | participants.Table | pre_winner_lists.Table | prizes.Table | requirements.Table | sponsors.Table | tickets.Table | users.Table | win_records.Table | winners.Table;
-    export type Selectable = api_keys.Selectable | channel_admins.Selectable | channels.Selectable | draw_commitments.Selectable | draw_entrants.Selectable | draw_proofs.Selectable | giveaway_prizes.Selectable | giveaway_sponsors.Selectable | giveaways.Selectable | participants.Selectable | pre_winner_lists.Selectable | prizes.Selectable | requirements.Selectable | sponsors.Selectable | tickets.Selectable | users.Selectable | win_records.Selectable | winners.Selectable;
-    export type JSONSelectable = api_keys.JSONSelectable | channel_admins.JSONSelectable | channels.JSONSelectable | draw_commitments.JSONSelectable | draw_entrants.JSONSelectable | draw_proofs.JSONSelectable | giveaway_prizes.JSONSelectable | giveaway_sponsors.JSONSelectable | giveaways.JSONSelectable | participants.JSONSelectable | pre_winner_lists.JSONSelectable | prizes.JSONSelectable | requirements.JSONSelectable | sponsors.JSONSelectable | tickets.JSONSelectable | users.JSONSelectable | win_records.JSONSelectable | winners.JSONSelectable;
-    export type Whereable = api_keys.Whereable | channel_admins.Whereable | channels.Whereable | draw_commitments.Whereable | draw_entrants.Whereable | draw_proofs.Whereable | giveaway_prizes.Whereable | giveaway_sponsors.Whereable | giveaways.Whereable | participants.Whereable | pre_winner_lists.Whereable | prizes.Whereable | requirements.Whereable | sponsors.Whereable | tickets.Whereable | users.Whereable | win_records.Whereable | winners.Whereable;
-    export type Insertable = api_keys.Insertable | channel_admins.Insertable | channels.Insertable | draw_commitments.Insertable | draw_entrants.Insertable | draw_proofs.Insertable | giveaway_prizes.Insertable | giveaway_sponsors.Insertable | giveaways.Insertable | participants.Insertable | pre_winner_lists.Insertable | prizes.Insertable | requirements.Insertable | sponsors.Insertable | tickets.Insertable | users.Insertable | win_records.Insertable | winners.Insertable;
-    export type Updatable = api_keys.Updatable | channel_admins.Updatable | channels.Updatable | draw_commitments.Updatable | draw_entrants.Updatable | draw_proofs.Updatable | giveaway_prizes.Updatable | giveaway_sponsors.Updatable | giveaways.Updatable | participants.Updatable | pre_winner_lists.Updatable | prizes.Updatable | requirements.Updatable | sponsors.Updatable | tickets.Updatable | users.Updatable | win_records.Updatable | winners.Updatable;
-    export type UniqueIndex = api_keys.UniqueIndex | channel_admins.UniqueIndex | channels.UniqueIndex | draw_commitments.UniqueIndex | draw_entrants.UniqueIndex | draw_proofs.UniqueIndex | giveaway_prizes.UniqueIndex | giveaway_sponsors.UniqueIndex | giveaways.UniqueIndex | participants.UniqueIndex | pre_winner_lists.UniqueIndex | prizes.UniqueIndex | requirements.UniqueIndex | sponsors.UniqueIndex | tickets.UniqueIndex | users.UniqueIndex | win_records.UniqueIndex | winners.UniqueIndex;
-    export type Column = api_keys.Column | channel_admins.Column | channels.Column | draw_commitments.Column | draw_entrants.Column | draw_proofs.Column | giveaway_prizes.Column | giveaway_sponsors.Column | giveaways.Column | participants.Column | pre_winner_lists.Column | prizes.Column | requirements.Column | sponsors.Column | tickets.Column | users.Column | win_records.Column | winners.Column;
+    export type Table = api_keys.Table | channel_admins.Table | channels.Table | draw_checks.Table | draw_commitments.Table | draw_entrants.Table | draw_proofs.Table | draw_runs.Table | giveaway_prizes.Table | giveaway_sponsors.Table | giveaways.Table | notifications.Table | participants.Table | pre_winner_lists.Table | prizes.Table | requirements.Table | sponsors.Table | tickets.Table | users.Table | win_records.Table | winners.Table;
+    export type Selectable = api_keys.Selectable | channel_admins.Selectable | channels.Selectable | draw_checks.Selectable | draw_commitments.Selectable | draw_entrants.Selectable | draw_proofs.Selectable | draw_runs.Selectable | giveaway_prizes.Selectable | giveaway_sponsors.Selectable | giveaways.Selectable | notifications.Selectable | participants.Selectable | pre_winner_lists.Selectable | prizes.Selectable | requirements.Selectable | sponsors.Selectable | tickets.Selectable | users.Selectable | win_records.Selectable | winners.Selectable;
+    export type JSONSelectable = api_keys.JSONSelectable | channel_admins.JSONSelectable | channels.JSONSelectable | draw_checks.JSONSelectable | draw_commitments.JSONSelectable | draw_entrants.JSONSelectable | draw_proofs.JSONSelectable | draw_runs.JSONSelectable | giveaway_prizes.JSONSelectable | giveaway_sponsors.JSONSelectable | giveaways.JSONSelectable | notifications.JSONSelectable | participants.JSONSelectable | pre_winner_lists.JSONSelectable | prizes.JSONSelectable | requirements.JSONSelectable | sponsors.JSONSelectable | tickets.JSONSelectable | users.JSONSelectable | win_records.JSONSelectable | winners.JSONSelectable;
+    export type Whereable = api_keys.Whereable | channel_admins.Whereable | channels.Whereable | draw_checks.Whereable | draw_commitments.Whereable | draw_entrants.Whereable | draw_proofs.Whereable | draw_runs.Whereable | giveaway_prizes.Whereable | giveaway_sponsors.Whereable | giveaways.Whereable | notifications.Whereable | participants.Whereable | pre_winner_lists.Whereable | prizes.Whereable | requirements.Whereable | sponsors.Whereable | tickets.Whereable | users.Whereable | win_records.Whereable | winners.Whereable;
+    export type Insertable = api_keys.Insertable | channel_admins.Insertable | channels.Insertable | draw_checks.Insertable | draw_commitments.Insertable | draw_entrants.Insertable | draw_proofs.Insertable | draw_runs.Insertable | giveaway_prizes.Insertable | giveaway_sponsors.Insertable | giveaways.Insertable | notifications.Insertable | participants.Insertable | pre_winner_lists.Insertable | prizes.Insertable | requirements.Insertable | sponsors.Insertable | tickets.Insertable | users.Insertable | win_records.Insertable | winners.Insertable;
+    export type Updatable = api_keys.Updatable | channel_admins.Updatable | channels.Updatable | draw_checks.Updatable | draw_commitments.Updatable | draw_entrants.Updatable | draw_proofs.Updatable | draw_runs.Updatable | giveaway_prizes.Updatable | giveaway_sponsors.Updatable | giveaways.Updatable | notifications.Updatable | participants.Updatable | pre_winner_lists.Updatable | prizes.Updatable | requirements.Updatable | sponsors.Updatable | tickets.Updatable | users.Updatable | win_records.Updatable | winners.Updatable;
+    export type UniqueIndex = api_keys.UniqueIndex | channel_admins.UniqueIndex | channels.UniqueIndex | draw_checks.UniqueIndex | draw_commitments.UniqueIndex | draw_entrants.UniqueIndex | draw_proofs.UniqueIndex | draw_runs.UniqueIndex | giveaway_prizes.UniqueIndex | giveaway_sponsors.UniqueIndex | giveaways.UniqueIndex | notifications.UniqueIndex | participants.UniqueIndex | pre_winner_lists.UniqueIndex | prizes.UniqueIndex | requirements.UniqueIndex | sponsors.UniqueIndex | tickets.UniqueIndex | users.UniqueIndex | win_records.UniqueIndex | winners.UniqueIndex;
+    export type Column = api_keys.Column | channel_admins.Column | channels.Column | draw_checks.Column | draw_commitments.Column | draw_entrants.Column | draw_proofs.Column | draw_runs.Column | giveaway_prizes.Column | giveaway_sponsors.Column | giveaways.Column | notifications.Column | participants.Column | pre_winner_lists.Column | prizes.Column | requirements.Column | sponsors.Column | tickets.Column | users.Column | win_records.Column | winners.Column;
   
-    export type AllBaseTables = [api_keys.Table, channel_admins.Table, channels.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, users.Table, win_records.Table, winners.Table];
+    export type AllBaseTables = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, users.Table, win_records.Table, winners.Table];
     export type AllForeignTables = [];
     export type AllViews = [];
     export type AllMaterializedViews = [];
-    export type AllTablesAndViews = [api_keys.Table, channel_admins.Table, channels.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, users.Table, win_records.Table, winners.Table];
+    export type AllTablesAndViews = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, users.Table, win_records.Table, winners.Table];
   }
 
 
@@ -4995,12 +5870,15 @@ declare module 'zapatos/schema' {
     "api_keys": api_keys.Selectable;
     "channel_admins": channel_admins.Selectable;
     "channels": channels.Selectable;
+    "draw_checks": draw_checks.Selectable;
     "draw_commitments": draw_commitments.Selectable;
     "draw_entrants": draw_entrants.Selectable;
     "draw_proofs": draw_proofs.Selectable;
+    "draw_runs": draw_runs.Selectable;
     "giveaway_prizes": giveaway_prizes.Selectable;
     "giveaway_sponsors": giveaway_sponsors.Selectable;
     "giveaways": giveaways.Selectable;
+    "notifications": notifications.Selectable;
     "participants": participants.Selectable;
     "pre_winner_lists": pre_winner_lists.Selectable;
     "prizes": prizes.Selectable;
@@ -5016,12 +5894,15 @@ declare module 'zapatos/schema' {
     "api_keys": api_keys.JSONSelectable;
     "channel_admins": channel_admins.JSONSelectable;
     "channels": channels.JSONSelectable;
+    "draw_checks": draw_checks.JSONSelectable;
     "draw_commitments": draw_commitments.JSONSelectable;
     "draw_entrants": draw_entrants.JSONSelectable;
     "draw_proofs": draw_proofs.JSONSelectable;
+    "draw_runs": draw_runs.JSONSelectable;
     "giveaway_prizes": giveaway_prizes.JSONSelectable;
     "giveaway_sponsors": giveaway_sponsors.JSONSelectable;
     "giveaways": giveaways.JSONSelectable;
+    "notifications": notifications.JSONSelectable;
     "participants": participants.JSONSelectable;
     "pre_winner_lists": pre_winner_lists.JSONSelectable;
     "prizes": prizes.JSONSelectable;
@@ -5037,12 +5918,15 @@ declare module 'zapatos/schema' {
     "api_keys": api_keys.Whereable;
     "channel_admins": channel_admins.Whereable;
     "channels": channels.Whereable;
+    "draw_checks": draw_checks.Whereable;
     "draw_commitments": draw_commitments.Whereable;
     "draw_entrants": draw_entrants.Whereable;
     "draw_proofs": draw_proofs.Whereable;
+    "draw_runs": draw_runs.Whereable;
     "giveaway_prizes": giveaway_prizes.Whereable;
     "giveaway_sponsors": giveaway_sponsors.Whereable;
     "giveaways": giveaways.Whereable;
+    "notifications": notifications.Whereable;
     "participants": participants.Whereable;
     "pre_winner_lists": pre_winner_lists.Whereable;
     "prizes": prizes.Whereable;
@@ -5058,12 +5942,15 @@ declare module 'zapatos/schema' {
     "api_keys": api_keys.Insertable;
     "channel_admins": channel_admins.Insertable;
     "channels": channels.Insertable;
+    "draw_checks": draw_checks.Insertable;
     "draw_commitments": draw_commitments.Insertable;
     "draw_entrants": draw_entrants.Insertable;
     "draw_proofs": draw_proofs.Insertable;
+    "draw_runs": draw_runs.Insertable;
     "giveaway_prizes": giveaway_prizes.Insertable;
     "giveaway_sponsors": giveaway_sponsors.Insertable;
     "giveaways": giveaways.Insertable;
+    "notifications": notifications.Insertable;
     "participants": participants.Insertable;
     "pre_winner_lists": pre_winner_lists.Insertable;
     "prizes": prizes.Insertable;
@@ -5079,12 +5966,15 @@ declare module 'zapatos/schema' {
     "api_keys": api_keys.Updatable;
     "channel_admins": channel_admins.Updatable;
     "channels": channels.Updatable;
+    "draw_checks": draw_checks.Updatable;
     "draw_commitments": draw_commitments.Updatable;
     "draw_entrants": draw_entrants.Updatable;
     "draw_proofs": draw_proofs.Updatable;
+    "draw_runs": draw_runs.Updatable;
     "giveaway_prizes": giveaway_prizes.Updatable;
     "giveaway_sponsors": giveaway_sponsors.Updatable;
     "giveaways": giveaways.Updatable;
+    "notifications": notifications.Updatable;
     "participants": participants.Updatable;
     "pre_winner_lists": pre_winner_lists.Updatable;
     "prizes": prizes.Updatable;
@@ -5100,12 +5990,15 @@ declare module 'zapatos/schema' {
     "api_keys": api_keys.UniqueIndex;
     "channel_admins": channel_admins.UniqueIndex;
     "channels": channels.UniqueIndex;
+    "draw_checks": draw_checks.UniqueIndex;
     "draw_commitments": draw_commitments.UniqueIndex;
     "draw_entrants": draw_entrants.UniqueIndex;
     "draw_proofs": draw_proofs.UniqueIndex;
+    "draw_runs": draw_runs.UniqueIndex;
     "giveaway_prizes": giveaway_prizes.UniqueIndex;
     "giveaway_sponsors": giveaway_sponsors.UniqueIndex;
     "giveaways": giveaways.UniqueIndex;
+    "notifications": notifications.UniqueIndex;
     "participants": participants.UniqueIndex;
     "pre_winner_lists": pre_winner_lists.UniqueIndex;
     "prizes": prizes.UniqueIndex;
@@ -5121,12 +6014,15 @@ declare module 'zapatos/schema' {
     "api_keys": api_keys.Column;
     "channel_admins": channel_admins.Column;
     "channels": channels.Column;
+    "draw_checks": draw_checks.Column;
     "draw_commitments": draw_commitments.Column;
     "draw_entrants": draw_entrants.Column;
     "draw_proofs": draw_proofs.Column;
+    "draw_runs": draw_runs.Column;
     "giveaway_prizes": giveaway_prizes.Column;
     "giveaway_sponsors": giveaway_sponsors.Column;
     "giveaways": giveaways.Column;
+    "notifications": notifications.Column;
     "participants": participants.Column;
     "pre_winner_lists": pre_winner_lists.Column;
     "prizes": prizes.Column;
@@ -5142,12 +6038,15 @@ declare module 'zapatos/schema' {
     "api_keys": api_keys.SQL;
     "channel_admins": channel_admins.SQL;
     "channels": channels.SQL;
+    "draw_checks": draw_checks.SQL;
     "draw_commitments": draw_commitments.SQL;
     "draw_entrants": draw_entrants.SQL;
     "draw_proofs": draw_proofs.SQL;
+    "draw_runs": draw_runs.SQL;
     "giveaway_prizes": giveaway_prizes.SQL;
     "giveaway_sponsors": giveaway_sponsors.SQL;
     "giveaways": giveaways.SQL;
+    "notifications": notifications.SQL;
     "participants": participants.SQL;
     "pre_winner_lists": pre_winner_lists.SQL;
     "prizes": prizes.SQL;
