@@ -23,6 +23,8 @@ import { JoinBatcher, JoinsService } from './joins/index.ts';
 import { RequirementsService, requirementsRoutes } from './requirements/index.ts';
 import { REST_OPERATIONS } from '../schema/contract/index.ts';
 import { buildOpenApi } from './platform/http/openapi.ts';
+import { hostname } from 'node:os';
+import { ChangeRelay, Presence } from './relay/index.ts';
 import {
   createAdapter,
   startRealtimeServer,
@@ -181,12 +183,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         draws: { createCommitment, finalizeManual: (p, id) => draws.finalizeManual(p, id) },
         debug: config.debug,
       });
+      let scheduler: DrawScheduler | undefined;
       if (config.roles.has('worker')) {
-        const scheduler = new DrawScheduler({ drawService: draws, logger });
+        scheduler = new DrawScheduler({ drawService: draws, logger });
+        const started = scheduler;
         afterMigrations.push(() => {
-          scheduler.start();
+          started.start();
           // Stops before the pool closes: aborts draws in progress and releases their leases.
-          stopHooks.push(() => scheduler.stop());
+          stopHooks.push(() => started.stop());
           return Promise.resolve();
         });
       }
@@ -195,6 +199,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       const joins = new JoinsService({ pool: db.pool, batcher, requirements });
       if (config.roles.has('realtime')) {
         const snapshots = new SnapshotCache((id) => giveaways.get(undefined, id));
+        const database = db;
         afterMigrations.push(async () => {
           realtime = await startRealtimeServer({
             port: config.realtime.port,
@@ -214,6 +219,30 @@ export function createApp(config: Config, options: AppOptions = {}): App {
             },
           });
           stopHooks.push(() => (realtime ? realtime.close() : Promise.resolve()));
+          const io = realtime.io;
+          const nodeId = `${hostname()}:${process.pid}:${name}`;
+          const presence = new Presence({ io, redis, keyPrefix, nodeId, logger });
+          presence.start();
+          const relay = new ChangeRelay({
+            ...database.target,
+            pool: database.pool,
+            io,
+            logger,
+            metrics,
+            presence,
+            nodeId,
+          });
+          // Any node's notifications wake its scheduler early; the 1 s poll is the backstop.
+          if (scheduler) {
+            const wake = scheduler;
+            relay.onChange(() => wake.nudge());
+          }
+          relay.start();
+          // Runs before io closes (hooks run in reverse): hand leadership over at once.
+          stopHooks.push(async () => {
+            await relay.stop();
+            await presence.stop();
+          });
         });
       }
       if (config.roles.has('api')) {

@@ -10,6 +10,7 @@ export interface ServerProcess {
   /** Every line the process printed (stdout and stderr). */
   lines: string[];
   httpPort(): number;
+  realtimePort(): number;
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
   exit(): Promise<number | null>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
@@ -47,6 +48,11 @@ export function spawnServer(env: Record<string, string | undefined>, cwd = ROOT)
     httpPort() {
       const line = lines.find((l) => l.includes('"HTTP listening"'));
       if (!line) throw new Error('server has not reported its HTTP port');
+      return (JSON.parse(line) as { port: number }).port;
+    },
+    realtimePort() {
+      const line = lines.find((l) => l.includes('"Realtime listening"'));
+      if (!line) throw new Error('server has not reported its realtime port');
       return (JSON.parse(line) as { port: number }).port;
     },
     waitForLine(pattern, timeoutMs = 20_000) {

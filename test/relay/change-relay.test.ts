@@ -1,0 +1,144 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminQuery, createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { testKeyPrefix, testRedisUrl } from '../support/redis.ts';
+import { insertGiveaway, sleep, startNode, until, versionOf, viewer, type TestNode } from './support.ts';
+
+let db: TestDatabase;
+let node: TestNode;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.pool.query(`INSERT INTO users (id, username) VALUES (2, 'alice'), (3, NULL)`);
+  node = await startNode({ db, redisUrl: testRedisUrl(), keyPrefix: testKeyPrefix(), nodeId: 'solo' });
+  await until(() => node.relay?.isLeader === true, 5_000, 'leadership');
+});
+afterAll(async () => {
+  await node?.stop();
+  await db?.drop();
+});
+
+describe('ChangeRelay', () => {
+  it('coalesces 500 counter updates in a second into at most ~10 volatile count events per second, ending on the final count', async () => {
+    const id = await insertGiveaway(db.pool);
+    const client = await viewer(node.url, id);
+    // 500 commits (each with its own NOTIFY from the trigger) spread over about a second, in one round trip.
+    const writer = new pg.Client({ connectionString: db.url });
+    await writer.connect();
+    await writer.query(`SELECT set_config('relay_test.id', $1, false)`, [id]);
+    await writer.query(`DO $$ BEGIN
+      FOR i IN 1..500 LOOP
+        UPDATE giveaways SET participants_count = participants_count + 1
+        WHERE id = current_setting('relay_test.id')::uuid;
+        COMMIT;
+        PERFORM pg_sleep(0.0015);
+      END LOOP;
+    END $$`);
+    await writer.end();
+    const finalVersion = await versionOf(db.pool, id);
+    await until(() => client.of('giveaway:count').at(-1)?.participants_count === 500, 3_000, 'final count');
+    await sleep(300);
+
+    const counts = client.received.filter((r) => r.event === 'giveaway:count');
+    expect(counts.at(-1)?.payload).toEqual({
+      giveaway_id: id,
+      version: finalVersion,
+      participants_count: 500,
+    });
+    const versions = counts.map((c) => c.payload.version as number);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
+    // In any one-second window, a 100 ms tick allows ~10 (12 with timer jitter).
+    const busiest = Math.max(
+      ...counts.map((c) => counts.filter((d) => d.at >= c.at && d.at < c.at + 1_000).length),
+    );
+    expect(busiest).toBeLessThanOrEqual(12);
+    expect(counts.length).toBeLessThan(500 / 10);
+    expect(node.broadcasts.filter((b) => b.event === 'giveaway:count').every((b) => b.volatile)).toBe(true);
+    client.close();
+  });
+
+  it('delivers a status change and a completed draw as non-volatile events with winners, prizes and proof', async () => {
+    const id = await insertGiveaway(db.pool);
+    const client = await viewer(node.url, id);
+    await db.pool.query(`UPDATE giveaways SET status = 'pending', pending_since = now() WHERE id = $1`, [id]);
+    await until(() => client.of('giveaway:status').length === 1, 3_000, 'pending status');
+    expect(client.of('giveaway:status')[0]).toEqual({
+      giveaway_id: id,
+      version: await versionOf(db.pool, id),
+      status: 'pending',
+    });
+
+    await db.pool.query(
+      `INSERT INTO draw_commitments (giveaway_id, server_seed, seed_commitment)
+       VALUES ($1, decode(repeat('ab', 32), 'hex'), repeat('c', 64))`,
+      [id],
+    );
+    await db.pool.query(`INSERT INTO winners (giveaway_id, place, user_id) VALUES ($1, 1, 2), ($1, 2, 3)`, [
+      id,
+    ]);
+    await db.pool.query(
+      `INSERT INTO win_records (giveaway_id, user_id, place, prize_title, prize_description, quantity)
+       VALUES ($1, 2, 1, 'Stars', '100 stars', 3), ($1, 3, 2, 'Sticker', '', 1)`,
+      [id],
+    );
+    await db.pool.query(
+      `INSERT INTO draw_proofs (giveaway_id, mode, entrants_root, entrants_count, bundle)
+       VALUES ($1, 'random', repeat('d', 64), 2, '{}')`,
+      [id],
+    );
+    await db.pool.query(`UPDATE giveaways SET status = 'completed', finished_at = now() WHERE id = $1`, [id]);
+    await until(() => client.of('giveaway:drawn').length === 1, 3_000, 'drawn event');
+    const version = await versionOf(db.pool, id);
+    expect(client.of('giveaway:status')[1]).toEqual({ giveaway_id: id, version, status: 'completed' });
+    expect(client.of('giveaway:drawn')[0]).toEqual({
+      giveaway_id: id,
+      version,
+      winners: [
+        {
+          place: 1,
+          user_id: 2,
+          username: 'alice',
+          prizes: [{ title: 'Stars', description: '100 stars', quantity: 3 }],
+        },
+        { place: 2, user_id: 3, prizes: [{ title: 'Sticker', description: '', quantity: 1 }] },
+      ],
+      proof: { seed_commitment: 'c'.repeat(64), entrants_root: 'd'.repeat(64), entrants_count: 2 },
+    });
+    // A pure status change carries no count event.
+    expect(client.of('giveaway:count')).toEqual([]);
+    const reliable = node.broadcasts.filter(
+      (b) => b.event === 'giveaway:status' || b.event === 'giveaway:drawn',
+    );
+    expect(reliable.length).toBeGreaterThanOrEqual(3);
+    expect(reliable.every((b) => !b.volatile)).toBe(true);
+    client.close();
+  });
+
+  it('comes back after its LISTEN backend is terminated and delivers a change made while it was away', async () => {
+    const id = await insertGiveaway(db.pool);
+    const client = await viewer(node.url, id);
+    // Opened before new connections are refused, so it can still write while the listener cannot return.
+    const writer = new pg.Client({ connectionString: db.url });
+    await writer.connect();
+    try {
+      await adminQuery(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
+      const { rowCount } = await writer.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name LIKE 'gw-relay-listen:%'`,
+      );
+      expect(rowCount).toBe(1);
+      await until(() => node.relay?.isLeader === false, 3_000, 'the relay to stand down');
+      await writer.query(`UPDATE giveaways SET status = 'scheduled' WHERE id = $1`, [id]);
+      await sleep(700); // reconnect attempts fail meanwhile; the notification above went to nobody
+      expect(client.of('giveaway:status')).toEqual([]);
+    } finally {
+      await adminQuery(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
+      await writer.end();
+    }
+    await until(() => client.of('giveaway:status').length > 0, 5_000, 'the resynced status');
+    expect(client.of('giveaway:status')[0]).toMatchObject({ giveaway_id: id, status: 'scheduled' });
+    expect(node.relay?.isLeader).toBe(true);
+    client.close();
+  });
+});
