@@ -35,7 +35,13 @@ export interface ClientToServerEvents {
 
 interface Versioned {
   giveaway_id: string;
+  /** The giveaway's version after the change; it grows with every change, and coalescing skips some. */
   version: number;
+  /**
+   * The version of the previous event sent for this giveaway. A client holding an older version than
+   * `since` missed an event and resubscribes; absent after a relay takeover (treat a jump as a gap).
+   */
+  since?: number;
 }
 
 export interface CountEvent extends Versioned {
@@ -54,7 +60,19 @@ export interface DrawnEvent extends Versioned {
   winners: DrawnWinner[];
   proof: { seed_commitment: string | null; entrants_root: string | null; entrants_count: number };
 }
-export interface WatchersEvent extends Versioned {
+/** Something a viewer reads changed (title, prizes, rules): fetch a fresh snapshot (subscribe again). */
+export type UpdatedEvent = Versioned;
+/** A winner's place was given to someone else (draw protocol §4 reroll). */
+export interface RerolledEvent extends Versioned {
+  place: number;
+  replaced_user_id: number;
+  by_user_id: number;
+  reason: string;
+}
+/** Presence, not state: its version only orders it and never advances the client's state version. */
+export interface WatchersEvent {
+  giveaway_id: string;
+  version: number;
   watchers: number;
 }
 
@@ -63,6 +81,8 @@ export interface ServerToClientEvents {
   'giveaway:count': (event: CountEvent) => void;
   'giveaway:status': (event: StatusEvent) => void;
   'giveaway:drawn': (event: DrawnEvent) => void;
+  'giveaway:updated': (event: UpdatedEvent) => void;
+  'giveaway:rerolled': (event: RerolledEvent) => void;
   /** Viewers across all nodes, coalesced (about once a second at most). */
   'giveaway:watchers': (event: WatchersEvent) => void;
 }

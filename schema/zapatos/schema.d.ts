@@ -2230,6 +2230,12 @@ declare module 'zapatos/schema' {
       */
       closed_at: Date | null;
       /**
+      * **giveaways.content_version**
+      * - `int8` in database
+      * - `NOT NULL`, default: `1`
+      */
+      content_version: db.Int8String;
+      /**
       * **giveaways.created_at**
       * - `timestamptz` in database
       * - `NOT NULL`, default: `now()`
@@ -2363,6 +2369,12 @@ declare module 'zapatos/schema' {
       * - Nullable, no default
       */
       closed_at: db.TimestampTzString | null;
+      /**
+      * **giveaways.content_version**
+      * - `int8` in database
+      * - `NOT NULL`, default: `1`
+      */
+      content_version: number;
       /**
       * **giveaways.created_at**
       * - `timestamptz` in database
@@ -2498,6 +2510,12 @@ declare module 'zapatos/schema' {
       */
       closed_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
       /**
+      * **giveaways.content_version**
+      * - `int8` in database
+      * - `NOT NULL`, default: `1`
+      */
+      content_version?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      /**
       * **giveaways.created_at**
       * - `timestamptz` in database
       * - `NOT NULL`, default: `now()`
@@ -2632,6 +2650,12 @@ declare module 'zapatos/schema' {
       */
       closed_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
       /**
+      * **giveaways.content_version**
+      * - `int8` in database
+      * - `NOT NULL`, default: `1`
+      */
+      content_version?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.DefaultType | db.SQLFragment;
+      /**
       * **giveaways.created_at**
       * - `timestamptz` in database
       * - `NOT NULL`, default: `now()`
@@ -2765,6 +2789,12 @@ declare module 'zapatos/schema' {
       * - Nullable, no default
       */
       closed_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **giveaways.content_version**
+      * - `int8` in database
+      * - `NOT NULL`, default: `1`
+      */
+      content_version?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.DefaultType | db.SQLFragment>;
       /**
       * **giveaways.created_at**
       * - `timestamptz` in database

@@ -252,3 +252,9 @@ export async function isParticipant(client: db.Queryable, giveawayId: string, us
     undefined
   );
 }
+
+/** Prizes and sponsors live in other tables: their edits bump the giveaway's content_version explicitly. */
+export async function bumpContentVersion(tx: db.Queryable, id: string) {
+  await db.sql<s.giveaways.SQL>`UPDATE ${'giveaways'} SET ${'content_version'} = ${'content_version'} + 1
+    WHERE ${'id'} = ${db.param(id)}`.run(tx);
+}

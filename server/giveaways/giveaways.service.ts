@@ -186,11 +186,8 @@ export class GiveawaysService {
         );
       }
       if (body.sponsors) await this.attachSponsors(tx, principal.userId, id, uniqueSponsors(body.sponsors));
-      // Prizes and sponsors live in other tables: touch the row so watchers see a new version.
-      if (body.prizes || body.sponsors)
-        await db.sql`UPDATE ${'giveaways'} SET ${'updated_at'} = clock_timestamp() WHERE ${'id'} = ${db.param(id)}`.run(
-          tx,
-        );
+      // Prizes and sponsors live in other tables: bump content_version so watchers refetch (giveaway:updated).
+      if (body.prizes || body.sponsors) await q.bumpContentVersion(tx, id);
     });
     return this.get(principal, id);
   }

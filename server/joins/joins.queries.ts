@@ -31,7 +31,7 @@ export async function applyJoinBatch(
       ) AS t(ord, giveaway_id, user_id, source)
     ),
     g AS (
-      SELECT id, status, ends_at, max_participants, participants_count, creator_id
+      SELECT id, status, ends_at, closed_at, max_participants, participants_count, creator_id
       FROM giveaways WHERE id IN (SELECT giveaway_id FROM req)
       ORDER BY id FOR UPDATE
     ),
@@ -43,7 +43,8 @@ export async function applyJoinBatch(
       SELECT DISTINCT ON (r.giveaway_id, r.user_id) r.*
       FROM req r JOIN g ON g.id = r.giveaway_id
       JOIN users u ON u.id = r.user_id
-      WHERE g.status = 'active' AND clock_timestamp() < g.ends_at AND r.user_id <> g.creator_id
+      WHERE g.status = 'active' AND clock_timestamp() < g.ends_at AND g.closed_at IS NULL
+        AND r.user_id <> g.creator_id
         AND NOT EXISTS (SELECT 1 FROM existing e WHERE e.giveaway_id = r.giveaway_id AND e.user_id = r.user_id)
       ORDER BY r.giveaway_id, r.user_id, r.ord
     ),
@@ -73,7 +74,7 @@ export async function applyJoinBatch(
         -- Admitted but not inserted: a concurrent batch inserted it after our snapshot.
         WHEN a.user_id IS NOT NULL THEN 'already_joined'
         WHEN r.user_id = g.creator_id THEN 'creator'
-        WHEN g.status <> 'active' OR clock_timestamp() >= g.ends_at THEN 'closed'
+        WHEN g.status <> 'active' OR clock_timestamp() >= g.ends_at OR g.closed_at IS NOT NULL THEN 'closed'
         WHEN NOT EXISTS (SELECT 1 FROM users u WHERE u.id = r.user_id) THEN 'not_found'
         ELSE 'full' END AS outcome
     FROM req r

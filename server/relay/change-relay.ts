@@ -42,9 +42,13 @@ export type ChangeCallback = (giveawayId: string, op: ChangeOp) => void;
 
 /** What this relay last emitted per giveaway: the baseline for "what changed". */
 interface Emitted {
+  /** The newest version read; changes older than it are ignored. */
   version: number;
+  /** The version of the last event sent into the room: the next event's `since`. */
+  sentVersion: number | undefined;
   status: GiveawayState['status'];
   count: number;
+  contentVersion: number;
 }
 
 const RESYNC_CHUNK = 1_000;
@@ -228,30 +232,41 @@ export class ChangeRelay {
     for (const state of states) {
       const last = this.emitted.get(state.id);
       if (last && state.version <= last.version) continue;
-      const statusChanged = !last || last.status !== state.status;
       plans.push({
         state,
-        status: statusChanged,
-        // Counts (and any other field change) go as a count event; a pure status change does not need one.
-        count: !last || !statusChanged || last.count !== state.participantsCount,
+        last,
+        status: !last || last.status !== state.status,
+        count: !last || last.count !== state.participantsCount,
+        updated: last !== undefined && last.contentVersion !== state.contentVersion,
         drawn: state.status === 'completed' && last?.status !== 'completed',
       });
     }
     const drawnIds = plans.filter((p) => p.drawn).map((p) => p.state.id);
     const results = await selectDrawResults(this.pool, drawnIds);
-    for (const { state, status, count, drawn } of plans) {
+    for (const { state, last, status, count, updated, drawn } of plans) {
       const room = roomOf(state.id);
-      const base = { giveaway_id: state.id, version: state.version };
-      // Counts are volatile: the next tick supersedes a dropped one. Status and draw results are not.
+      // `since` lets a client tell coalescing (versions skipped on purpose) from a missed event: it is the
+      // version of the previous event sent into this room, absent when this relay has sent none yet.
+      const since = last?.sentVersion;
+      const base = {
+        giveaway_id: state.id,
+        version: state.version,
+        ...(since !== undefined ? { since } : {}),
+      };
+      // Counts are volatile: the next tick supersedes a dropped one. Everything else is not.
       if (count)
         this.send(room, true, 'giveaway:count', { ...base, participants_count: state.participantsCount });
       if (status) this.send(room, false, 'giveaway:status', { ...base, status: state.status });
+      if (updated) this.send(room, false, 'giveaway:updated', base);
       const result = drawn ? results.get(state.id) : undefined;
       if (result) this.send(room, false, 'giveaway:drawn', { ...base, ...result });
+      const sent = count || status || updated || result !== undefined;
       this.emitted.set(state.id, {
         version: state.version,
+        sentVersion: sent ? state.version : last?.sentVersion,
         status: state.status,
         count: state.participantsCount,
+        contentVersion: state.contentVersion,
       });
     }
   }

@@ -8,6 +8,7 @@ export interface GiveawayState {
   version: number;
   status: s.giveaway_status;
   participantsCount: number;
+  contentVersion: number;
 }
 
 interface StateRow {
@@ -15,6 +16,7 @@ interface StateRow {
   version: string;
   status: s.giveaway_status;
   participants_count: number;
+  content_version: string;
 }
 
 const toState = (r: StateRow): GiveawayState => ({
@@ -22,13 +24,14 @@ const toState = (r: StateRow): GiveawayState => ({
   version: Number(r.version),
   status: r.status,
   participantsCount: r.participants_count,
+  contentVersion: Number(r.content_version),
 });
 
 /** One statement per tick whatever the number of notified giveaways. Deleted ones are simply absent. */
 export async function selectStates(client: db.Queryable, ids: readonly string[]): Promise<GiveawayState[]> {
   if (ids.length === 0) return [];
   const rows = await db.sql<s.giveaways.SQL, StateRow[]>`
-    SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'} FROM ${'giveaways'}
+    SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'}, ${'content_version'} FROM ${'giveaways'}
     WHERE ${'id'} = ANY(${db.param(ids)}::uuid[])`.run(client);
   return rows.map(toState);
 }
@@ -39,10 +42,10 @@ export async function selectStates(client: db.Queryable, ids: readonly string[])
  */
 export async function selectResyncStates(client: db.Queryable, recentSec: number): Promise<GiveawayState[]> {
   const rows = await db.sql<s.giveaways.SQL, StateRow[]>`
-    SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'} FROM ${'giveaways'}
+    SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'}, ${'content_version'} FROM ${'giveaways'}
     WHERE ${'status'} IN ('scheduled', 'active', 'pending')
     UNION ALL
-    SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'} FROM ${'giveaways'}
+    SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'}, ${'content_version'} FROM ${'giveaways'}
     WHERE ${'status'} IN ('completed', 'cancelled')
       AND ${'updated_at'} > now() - make_interval(secs => ${db.param(recentSec)})`.run(client);
   return rows.map(toState);

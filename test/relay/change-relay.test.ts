@@ -40,7 +40,7 @@ describe('ChangeRelay', () => {
     await sleep(300);
 
     const counts = client.received.filter((r) => r.event === 'giveaway:count');
-    expect(counts.at(-1)?.payload).toEqual({
+    expect(counts.at(-1)?.payload).toMatchObject({
       giveaway_id: id,
       version: finalVersion,
       participants_count: 500,
@@ -58,12 +58,34 @@ describe('ChangeRelay', () => {
     client.close();
   });
 
+  it('announces content edits as giveaway:updated, and chains every event to the previous one with since', async () => {
+    const id = await insertGiveaway(db.pool);
+    const client = await viewer(node.url, id);
+    await db.pool.query(`UPDATE giveaways SET participants_count = 1 WHERE id = $1`, [id]);
+    await until(() => client.of('giveaway:count').length >= 1, 3_000, 'count event');
+    await db.pool.query(`UPDATE giveaways SET title = 'Renamed' WHERE id = $1`, [id]);
+    await until(() => client.of('giveaway:updated').length === 1, 3_000, 'updated event');
+    const count = client.of('giveaway:count').at(-1) as { version: number };
+    const updated = client.of('giveaway:updated')[0] as { version: number; since: number };
+    expect(updated.since).toBe(count.version);
+    expect(updated.version).toBe(await versionOf(db.pool, id));
+    // A change nobody watches (a timestamp) sends nothing and does not move `since`.
+    await db.pool.query(`UPDATE giveaways SET updated_at = now() - interval '1 second' WHERE id = $1`, [id]);
+    await db.pool.query(`UPDATE giveaways SET participants_count = 2 WHERE id = $1`, [id]);
+    await until(
+      () => client.of('giveaway:count').some((c: any) => c.participants_count === 2),
+      3_000,
+      'count 2',
+    );
+    expect((client.of('giveaway:count').at(-1) as { since: number }).since).toBe(updated.version);
+  });
+
   it('delivers a status change and a completed draw as non-volatile events with winners, prizes and proof', async () => {
     const id = await insertGiveaway(db.pool);
     const client = await viewer(node.url, id);
     await db.pool.query(`UPDATE giveaways SET status = 'pending', pending_since = now() WHERE id = $1`, [id]);
     await until(() => client.of('giveaway:status').length === 1, 3_000, 'pending status');
-    expect(client.of('giveaway:status')[0]).toEqual({
+    expect(client.of('giveaway:status')[0]).toMatchObject({
       giveaway_id: id,
       version: await versionOf(db.pool, id),
       status: 'pending',
@@ -90,8 +112,8 @@ describe('ChangeRelay', () => {
     await db.pool.query(`UPDATE giveaways SET status = 'completed', finished_at = now() WHERE id = $1`, [id]);
     await until(() => client.of('giveaway:drawn').length === 1, 3_000, 'drawn event');
     const version = await versionOf(db.pool, id);
-    expect(client.of('giveaway:status')[1]).toEqual({ giveaway_id: id, version, status: 'completed' });
-    expect(client.of('giveaway:drawn')[0]).toEqual({
+    expect(client.of('giveaway:status')[1]).toMatchObject({ giveaway_id: id, version, status: 'completed' });
+    expect(client.of('giveaway:drawn')[0]).toMatchObject({
       giveaway_id: id,
       version,
       winners: [
