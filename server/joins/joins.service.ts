@@ -37,18 +37,18 @@ type Gate = NonNullable<Awaited<ReturnType<typeof selectJoinGate>>>;
 const GATE_TTL_MS = 500;
 
 export class JoinsService {
-  private readonly gates = new Map<string, { gate: Gate; at: number }>();
+  private readonly gates = new Map<string, { gate: Promise<Gate | undefined>; at: number }>();
 
   constructor(private readonly deps: JoinsServiceDeps) {}
 
-  private async gateOf(giveawayId: string): Promise<Gate | undefined> {
+  /** Concurrent joins of one giveaway share one in-flight read (a burst must not become N gate queries). */
+  private gateOf(giveawayId: string): Promise<Gate | undefined> {
     const cached = this.gates.get(giveawayId);
     if (cached && Date.now() - cached.at < GATE_TTL_MS) return cached.gate;
-    const gate = await selectJoinGate(this.deps.pool, giveawayId);
-    if (gate) {
-      if (this.gates.size > 10_000) this.gates.clear();
-      this.gates.set(giveawayId, { gate, at: Date.now() });
-    }
+    if (this.gates.size > 10_000) this.gates.clear();
+    const gate = selectJoinGate(this.deps.pool, giveawayId);
+    this.gates.set(giveawayId, { gate, at: Date.now() });
+    gate.catch(() => this.gates.delete(giveawayId));
     return gate;
   }
 

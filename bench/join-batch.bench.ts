@@ -1,0 +1,36 @@
+// The join batch statement alone: rows per second by batch size, straight against PostgreSQL (no sockets).
+// Run: npx tsx bench/join-batch.bench.ts
+import { applyJoinBatch } from '../server/joins/joins.queries.ts';
+import { freshDatabase, machine } from './support/bench-env.ts';
+
+const db = await freshDatabase('bench_join_batch');
+await db.pool.query(`INSERT INTO users (id) SELECT g FROM generate_series(1, 200001) g`);
+const { rows } = await db.pool.query<{ id: string }>(
+  `INSERT INTO giveaways (creator_id, title, started_at, ends_at, duration, winners_count)
+   SELECT 1, 'b' || g, now(), now() + interval '1 day', 86400, 1 FROM generate_series(1, 40) g RETURNING id`,
+);
+const ids = rows.map((r) => r.id);
+let user = 2;
+const results: Record<string, { 'rows/s': number; 'ms/batch': number }> = {};
+for (const size of [50, 200, 500, 1000]) {
+  const batches = Math.floor(40_000 / size);
+  const started = performance.now();
+  for (let b = 0; b < batches; b++) {
+    const req = Array.from({ length: size }, (_, i) => ({
+      giveawayId: ids[(b + i) % ids.length] ?? '',
+      userId: user + (i % size),
+      source: 'api' as const,
+    }));
+    user += size;
+    if (user > 199_000) user = 2;
+    await applyJoinBatch(db.pool, req);
+  }
+  const ms = performance.now() - started;
+  results[`batch ${size}`] = {
+    'rows/s': Math.round((batches * size) / (ms / 1000)),
+    'ms/batch': +(ms / batches).toFixed(1),
+  };
+}
+console.log(`join batch statement, sequential, 40 giveaways (${machine()})`);
+console.table(results);
+await db.drop();
