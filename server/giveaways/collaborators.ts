@@ -5,6 +5,7 @@ import type { Principal } from '../auth/index.ts';
 export interface RequirementsPort<TRow = unknown> {
   prepareForCreate(input: unknown[], ctx: { creatorId: number }): Promise<object[]>;
   insertForGiveaway(tx: db.Queryable, giveawayId: string, rows: readonly object[]): Promise<unknown>;
+  copyForGiveaway(tx: db.Queryable, fromId: string, toId: string): Promise<void>;
   listForGiveaways(client: db.Queryable, giveawayIds: readonly string[]): Promise<Map<string, TRow[]>>;
   toView(row: TRow): unknown;
 }

@@ -275,12 +275,7 @@ export class GiveawaysService {
         })),
       );
       await q.replaceSponsors(tx, copy.id, await q.selectSponsorIds(tx, id));
-      await db.sql`INSERT INTO ${'requirements'} (${'giveaway_id'}, ${'position'}, ${'type'}, ${'channel_id'}, ${'channel_username'},
-          ${'name'}, ${'description'}, ${'avatar_url'}, ${'url'}, ${'ton_min_balance_nano'}, ${'jetton_address'},
-          ${'jetton_min_amount'}, ${'account_age_min_year'}, ${'account_age_max_year'})
-        SELECT ${db.param(copy.id)}::uuid, position, type, channel_id, channel_username, name, description, avatar_url, url,
-          ton_min_balance_nano, jetton_address, jetton_min_amount, account_age_min_year, account_age_max_year
-        FROM ${'requirements'} WHERE ${'giveaway_id'} = ${db.param(id)}`.run(tx);
+      await this.deps.requirements.copyForGiveaway(tx, id, copy.id);
       await this.deps.draws.createCommitment(tx, copy.id);
       return copy.id;
     });

@@ -67,3 +67,13 @@ export async function deleteRequirementsForGiveaway(
     .run(client);
   return rows.length;
 }
+
+/** Copies a giveaway's requirements onto another (recreate), every field kept, in one statement. */
+export async function copyRequirements(txn: db.Queryable, fromId: string, toId: string): Promise<void> {
+  await db.sql`INSERT INTO ${'requirements'} (${'giveaway_id'}, ${'position'}, ${'type'}, ${'channel_id'},
+      ${'channel_username'}, ${'name'}, ${'description'}, ${'avatar_url'}, ${'url'}, ${'ton_min_balance_nano'},
+      ${'jetton_address'}, ${'jetton_min_amount'}, ${'account_age_min_year'}, ${'account_age_max_year'}, ${'checkable'})
+    SELECT ${db.param(toId)}::uuid, position, type, channel_id, channel_username, name, description, avatar_url, url,
+      ton_min_balance_nano, jetton_address, jetton_min_amount, account_age_min_year, account_age_max_year, checkable
+    FROM ${'requirements'} WHERE ${'giveaway_id'} = ${db.param(fromId)}`.run(txn);
+}

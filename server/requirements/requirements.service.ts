@@ -111,6 +111,11 @@ export class RequirementsService {
     return q.insertRequirements(txn, giveawayId, rows);
   }
 
+  /** Copies every requirement of one giveaway onto another (recreate). */
+  copyForGiveaway(txn: db.Queryable, fromId: string, toId: string): Promise<void> {
+    return q.copyRequirements(txn, fromId, toId);
+  }
+
   deleteForGiveaway(txn: db.Queryable, giveawayId: string): Promise<number> {
     return q.deleteRequirementsForGiveaway(txn, giveawayId);
   }
