@@ -25,6 +25,7 @@ import { REST_OPERATIONS } from '../schema/contract/index.ts';
 import { buildOpenApi } from './platform/http/openapi.ts';
 import { hostname } from 'node:os';
 import { ChangeRelay, Presence } from './relay/index.ts';
+import { createTelegramFeatures } from './bot/index.ts';
 import {
   createAdapter,
   startRealtimeServer,
@@ -197,6 +198,42 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       const batcher = new JoinBatcher({ pool: db.pool, logger: logger.child({ module: 'joins' }) });
       stopHooks.push(() => batcher.close());
       const joins = new JoinsService({ pool: db.pool, batcher, requirements });
+      // The Telegram side (bot, channel tracking, subscription/boost checkers, DMs) exists only with a token.
+      const telegram = config.telegram.botToken
+        ? createTelegramFeatures({
+            token: config.telegram.botToken,
+            apiRoot: config.telegram.apiRoot,
+            botUsername: config.telegram.botUsername,
+            webhook: config.telegram.webhookUrl
+              ? { url: config.telegram.webhookUrl, secret: config.telegram.webhookSecret }
+              : undefined,
+            debug: config.telegram.debug,
+            postResults: config.telegram.postResults,
+            shareAnimationUrl: config.telegram.shareAnimationUrl,
+            publicBaseUrl: config.http.publicBaseUrl,
+            minDurationSec: config.debug ? 5 : 300,
+            pool: db.pool,
+            redis,
+            keyPrefix,
+            logger,
+            jobs,
+            requirements,
+            joins,
+            giveaways,
+            auth,
+            limitJoin: (userId) => rateLimits.join.consume({ userId }),
+            limitCreate: (userId) => rateLimits.create.consume({ userId }),
+          })
+        : undefined;
+      if (telegram) {
+        const features = telegram;
+        if (config.roles.has('worker'))
+          afterMigrations.push(() => Promise.resolve(features.registerWorkers()));
+        if (config.roles.has('bot')) {
+          afterMigrations.push(() => features.start());
+          stopHooks.push(() => features.stop());
+        }
+      }
       if (config.roles.has('realtime')) {
         const snapshots = new SnapshotCache((id) => giveaways.get(undefined, id));
         const database = db;
@@ -259,6 +296,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         apiV1.use(authRoutes(auth));
         apiV1.use(exportsRoutes(exportsService));
         apiV1.use(drawsRoutes(draws));
+        if (telegram) apiV1.use(telegram.apiRouter);
         apiV1.use(requirementsRoutes(requirements));
         apiV1.use(
           giveawaysRoutes({
@@ -274,8 +312,18 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           ops: opsRoutes({ health, metrics, readiness }),
           routers: [
             { path: '/api/v1', router: apiV1 },
-            { path: '/api/public', router: Router().use(whenStarted, publicExportRoutes(exportsService)) },
+            {
+              path: '/api/public',
+              router: Router().use(
+                whenStarted,
+                publicExportRoutes(exportsService),
+                ...(telegram ? [telegram.publicRouter] : []),
+              ),
+            },
             { path: '/api/docs', router: docsRouter() },
+            ...(telegram?.webhookRouter && telegram.webhookPath
+              ? [{ path: telegram.webhookPath, router: Router().use(whenStarted, telegram.webhookRouter) }]
+              : []),
           ],
         });
         http = await serve(express, config.http.port);

@@ -13,6 +13,11 @@ export const EntrantsQuery = z.object({
     .regex(/^[0-9]{1,19}$/, 'must be a next_cursor value')
     .optional(),
   limit: z.coerce.number().int().min(1).max(ENTRANTS_PAGE_MAX).optional(),
+  /**
+   * json (default): one keyset page. ndjson: the whole canonical list streamed, one `{"user_id","weight"}`
+   * object per line (from `cursor` on when given), for verifiers of very large draws.
+   */
+  format: z.enum(['json', 'ndjson']).optional(),
 });
 export type EntrantsQuery = z.infer<typeof EntrantsQuery>;
 
@@ -20,6 +25,61 @@ export const InclusionQuery = z.object({
   /** Defaults to the caller. */
   user_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 });
+
+/** GET …/inclusion/:user_id: one entrant's Merkle path. */
+export const InclusionParams = z.object({
+  id: z.uuid('must be a giveaway id'),
+  user_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+});
+
+export const REROLL_REASONS = ['declined', 'unclaimed', 'ineligible', 'other'] as const;
+export type RerollReason = (typeof REROLL_REASONS)[number];
+
+export const RerollParams = z.object({
+  id: z.uuid('must be a giveaway id'),
+  place: z.coerce.number().int().min(1).max(1000),
+});
+
+/** POST /giveaways/:id/winners/:place/reroll (owner or admin). */
+export const RerollBody = z
+  .object({
+    reason: z.enum(REROLL_REASONS),
+    /** Kept in the operator's log, not in the public proof. */
+    note: z.string().trim().max(500).optional(),
+    /** When given, the reroll applies only if this user still holds the place (a repeated click is refused). */
+    replaced_user_id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .strict();
+export type RerollBody = z.infer<typeof RerollBody>;
+
+export interface RerollResult {
+  giveaway_id: string;
+  place: number;
+  replaced_user_id: number;
+  by_user_id: number;
+  reason: RerollReason;
+  /** reserve: the first unused reserve; stream: reserves were used up and the draw's stream continued. */
+  from: 'reserve' | 'stream';
+  /** Who holds each place now. */
+  winners: Array<{ place: number; user_id: number }>;
+  reserves_left: number;
+  /** Entrants found ineligible while the stream continued, appended to the proof's exclusions. */
+  excluded: Array<{ user_id: number; reason: string }>;
+}
+
+/** GET /api/public/giveaways/:id/commitment: what was published before the draw (§1, §2). */
+export interface DrawCommitmentResponse {
+  giveaway_id: string;
+  status: string;
+  ends_at: string;
+  seed_commitment: string;
+  beacon: { network: 'drand-quicknet'; chain_hash: string; round: number } | null;
+  /** From close; null before. */
+  entrants_root: string | null;
+  entrants_count: number | null;
+  /** True once the proof bundle is public. */
+  drawn: boolean;
+}
 
 /** Multipart/text uploads carry the optional giveaway of a preview as a form field or query parameter. */
 export const PreviewFields = z.object({ giveaway_id: z.uuid('must be a giveaway id').optional() });

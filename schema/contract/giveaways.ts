@@ -1,7 +1,15 @@
 // REST shapes of giveaways: what the Mini App sends (create/update/status) and receives (views, lists).
 import { z } from 'zod';
 
-export const GIVEAWAY_STATUSES = ['scheduled', 'active', 'pending', 'completed', 'cancelled'] as const;
+/** `drawing`: entries closed, the draw waits for its committed drand round (draw protocol §1, §3). */
+export const GIVEAWAY_STATUSES = [
+  'scheduled',
+  'active',
+  'drawing',
+  'pending',
+  'completed',
+  'cancelled',
+] as const;
 export type GiveawayStatus = (typeof GIVEAWAY_STATUSES)[number];
 export type UserRole = 'owner' | 'winner' | 'participant' | 'user';
 
@@ -39,6 +47,11 @@ export const CreateGiveawayBody = z
     prize_mode: z.enum(['pooled', 'ranked']).optional(),
     requirements: z.array(z.unknown()).max(10).optional(),
     sponsors: z.array(SponsorInput).max(3, 'at most 3 sponsors').optional(),
+    /**
+     * drand: the draw also uses the drand quicknet round after ends_at (the default when the server has drand
+     * relays configured); none: commit-reveal only.
+     */
+    beacon: z.enum(['drand', 'none']).optional(),
   })
   .strip();
 export type CreateGiveawayBody = z.infer<typeof CreateGiveawayBody>;
@@ -96,6 +109,12 @@ export interface WinnerView {
   prizes: Array<{ title: string; description: string; quantity: number }>;
 }
 
+export interface BeaconCommitmentView {
+  network: 'drand-quicknet';
+  chain_hash: string;
+  round: number;
+}
+
 /** One giveaway as the Mini App reads it (IGiveaway), plus our fields. */
 export interface GiveawayView {
   id: string;
@@ -119,6 +138,11 @@ export interface GiveawayView {
   requirements: unknown[];
   winners: WinnerView[];
   seed_commitment: string | null;
+  /** The drand round the draw will use, committed at creation; null: commit-reveal only. */
+  beacon: BeaconCommitmentView | null;
+  /** The Merkle root and size of the frozen entrant list: null until entries close. */
+  entrants_root: string | null;
+  entrants_count: number | null;
   /** Only on the single-giveaway view, computed for the caller. */
   user_role?: UserRole;
   can_edit?: boolean;

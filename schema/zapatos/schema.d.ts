@@ -27,9 +27,9 @@ declare module 'zapatos/schema' {
   export namespace every {
     export type draw_run_kind = ['close', 'fallback'];
   }
-  export type giveaway_status = 'active' | 'cancelled' | 'completed' | 'pending' | 'scheduled';
+  export type giveaway_status = 'active' | 'cancelled' | 'completed' | 'drawing' | 'pending' | 'scheduled';
   export namespace every {
-    export type giveaway_status = ['active', 'cancelled', 'completed', 'pending', 'scheduled'];
+    export type giveaway_status = ['active', 'cancelled', 'completed', 'drawing', 'pending', 'scheduled'];
   }
   export type notification_status = 'blocked' | 'failed' | 'queued' | 'sending' | 'sent';
   export namespace every {
@@ -1048,6 +1048,18 @@ declare module 'zapatos/schema' {
       */
       created_at: Date;
       /**
+      * **draw_commitments.entrants_count**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      entrants_count: number | null;
+      /**
+      * **draw_commitments.entrants_root**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      entrants_root: string | null;
+      /**
       * **draw_commitments.giveaway_id**
       * - `uuid` in database
       * - `NOT NULL`, no default
@@ -1079,6 +1091,18 @@ declare module 'zapatos/schema' {
       * - `NOT NULL`, default: `now()`
       */
       created_at: db.TimestampTzString;
+      /**
+      * **draw_commitments.entrants_count**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      entrants_count: number | null;
+      /**
+      * **draw_commitments.entrants_root**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      entrants_root: string | null;
       /**
       * **draw_commitments.giveaway_id**
       * - `uuid` in database
@@ -1112,6 +1136,18 @@ declare module 'zapatos/schema' {
       */
       created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
       /**
+      * **draw_commitments.entrants_count**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      entrants_count?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_commitments.entrants_root**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      entrants_root?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
       * **draw_commitments.giveaway_id**
       * - `uuid` in database
       * - `NOT NULL`, no default
@@ -1144,6 +1180,18 @@ declare module 'zapatos/schema' {
       */
       created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
       /**
+      * **draw_commitments.entrants_count**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      entrants_count?: number | db.Parameter<number> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **draw_commitments.entrants_root**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      entrants_root?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
+      /**
       * **draw_commitments.giveaway_id**
       * - `uuid` in database
       * - `NOT NULL`, no default
@@ -1175,6 +1223,18 @@ declare module 'zapatos/schema' {
       * - `NOT NULL`, default: `now()`
       */
       created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **draw_commitments.entrants_count**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      entrants_count?: number | db.Parameter<number> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **draw_commitments.entrants_root**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      entrants_root?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
       /**
       * **draw_commitments.giveaway_id**
       * - `uuid` in database
@@ -1541,6 +1601,329 @@ declare module 'zapatos/schema' {
       updated_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
     }
     export type UniqueIndex = 'draw_proofs_pkey';
+    export type Column = keyof Selectable;
+    export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
+    export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
+    export type SQL = SQLExpression | SQLExpression[];
+  }
+
+  /**
+   * **draw_rerolls**
+   * - Table in database
+   */
+  export namespace draw_rerolls {
+    export type Table = 'draw_rerolls';
+    export interface Selectable {
+      /**
+      * **draw_rerolls.actor_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      actor_id: db.Int8String;
+      /**
+      * **draw_rerolls.by_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      by_user_id: db.Int8String;
+      /**
+      * **draw_rerolls.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: Date;
+      /**
+      * **draw_rerolls.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **draw_rerolls.note**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      note: string | null;
+      /**
+      * **draw_rerolls.place**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      place: number;
+      /**
+      * **draw_rerolls.reason**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      reason: string;
+      /**
+      * **draw_rerolls.replaced_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      replaced_user_id: db.Int8String;
+      /**
+      * **draw_rerolls.seq**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      seq: number;
+      /**
+      * **draw_rerolls.source**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      source: string;
+    }
+    export interface JSONSelectable {
+      /**
+      * **draw_rerolls.actor_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      actor_id: number;
+      /**
+      * **draw_rerolls.by_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      by_user_id: number;
+      /**
+      * **draw_rerolls.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: db.TimestampTzString;
+      /**
+      * **draw_rerolls.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **draw_rerolls.note**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      note: string | null;
+      /**
+      * **draw_rerolls.place**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      place: number;
+      /**
+      * **draw_rerolls.reason**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      reason: string;
+      /**
+      * **draw_rerolls.replaced_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      replaced_user_id: number;
+      /**
+      * **draw_rerolls.seq**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      seq: number;
+      /**
+      * **draw_rerolls.source**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      source: string;
+    }
+    export interface Whereable {
+      /**
+      * **draw_rerolls.actor_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      actor_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_rerolls.by_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      by_user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_rerolls.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_rerolls.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_rerolls.note**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      note?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_rerolls.place**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      place?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_rerolls.reason**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      reason?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_rerolls.replaced_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      replaced_user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_rerolls.seq**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      seq?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_rerolls.source**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      source?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+    }
+    export interface Insertable {
+      /**
+      * **draw_rerolls.actor_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      actor_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
+      /**
+      * **draw_rerolls.by_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      by_user_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
+      /**
+      * **draw_rerolls.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+      /**
+      * **draw_rerolls.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **draw_rerolls.note**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      note?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **draw_rerolls.place**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      place: number | db.Parameter<number> | db.SQLFragment;
+      /**
+      * **draw_rerolls.reason**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      reason: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **draw_rerolls.replaced_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      replaced_user_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
+      /**
+      * **draw_rerolls.seq**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      seq: number | db.Parameter<number> | db.SQLFragment;
+      /**
+      * **draw_rerolls.source**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      source: string | db.Parameter<string> | db.SQLFragment;
+    }
+    export interface Updatable {
+      /**
+      * **draw_rerolls.actor_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      actor_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
+      /**
+      * **draw_rerolls.by_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      by_user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
+      /**
+      * **draw_rerolls.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **draw_rerolls.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **draw_rerolls.note**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      note?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **draw_rerolls.place**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      place?: number | db.Parameter<number> | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment>;
+      /**
+      * **draw_rerolls.reason**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      reason?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **draw_rerolls.replaced_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      replaced_user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
+      /**
+      * **draw_rerolls.seq**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      seq?: number | db.Parameter<number> | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment>;
+      /**
+      * **draw_rerolls.source**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      source?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+    }
+    export type UniqueIndex = 'draw_rerolls_pkey';
     export type Column = keyof Selectable;
     export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
     export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
@@ -2308,6 +2691,12 @@ declare module 'zapatos/schema' {
       */
       recreated_from: string | null;
       /**
+      * **giveaways.rerolls_count**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      rerolls_count: number;
+      /**
       * **giveaways.reserves_count**
       * - `int4` in database
       * - `NOT NULL`, default: `0`
@@ -2447,6 +2836,12 @@ declare module 'zapatos/schema' {
       * - Nullable, no default
       */
       recreated_from: string | null;
+      /**
+      * **giveaways.rerolls_count**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      rerolls_count: number;
       /**
       * **giveaways.reserves_count**
       * - `int4` in database
@@ -2588,6 +2983,12 @@ declare module 'zapatos/schema' {
       */
       recreated_from?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
       /**
+      * **giveaways.rerolls_count**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      rerolls_count?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      /**
       * **giveaways.reserves_count**
       * - `int4` in database
       * - `NOT NULL`, default: `0`
@@ -2728,6 +3129,12 @@ declare module 'zapatos/schema' {
       */
       recreated_from?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
       /**
+      * **giveaways.rerolls_count**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      rerolls_count?: number | db.Parameter<number> | db.DefaultType | db.SQLFragment;
+      /**
       * **giveaways.reserves_count**
       * - `int4` in database
       * - `NOT NULL`, default: `0`
@@ -2867,6 +3274,12 @@ declare module 'zapatos/schema' {
       * - Nullable, no default
       */
       recreated_from?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **giveaways.rerolls_count**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      rerolls_count?: number | db.Parameter<number> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | db.DefaultType | db.SQLFragment>;
       /**
       * **giveaways.reserves_count**
       * - `int4` in database
@@ -5856,20 +6269,20 @@ declare module 'zapatos/schema' {
   /* --- aggregate types --- */
 
   export namespace public {  
-    export type Table = api_keys.Table | channel_admins.Table | channels.Table | draw_checks.Table | draw_commitments.Table | draw_entrants.Table | draw_proofs.Table | draw_runs.Table | giveaway_prizes.Table | giveaway_sponsors.Table | giveaways.Table | notifications.Table | participants.Table | pre_winner_lists.Table | prizes.Table | requirements.Table | sponsors.Table | tickets.Table | users.Table | win_records.Table | winners.Table;
-    export type Selectable = api_keys.Selectable | channel_admins.Selectable | channels.Selectable | draw_checks.Selectable | draw_commitments.Selectable | draw_entrants.Selectable | draw_proofs.Selectable | draw_runs.Selectable | giveaway_prizes.Selectable | giveaway_sponsors.Selectable | giveaways.Selectable | notifications.Selectable | participants.Selectable | pre_winner_lists.Selectable | prizes.Selectable | requirements.Selectable | sponsors.Selectable | tickets.Selectable | users.Selectable | win_records.Selectable | winners.Selectable;
-    export type JSONSelectable = api_keys.JSONSelectable | channel_admins.JSONSelectable | channels.JSONSelectable | draw_checks.JSONSelectable | draw_commitments.JSONSelectable | draw_entrants.JSONSelectable | draw_proofs.JSONSelectable | draw_runs.JSONSelectable | giveaway_prizes.JSONSelectable | giveaway_sponsors.JSONSelectable | giveaways.JSONSelectable | notifications.JSONSelectable | participants.JSONSelectable | pre_winner_lists.JSONSelectable | prizes.JSONSelectable | requirements.JSONSelectable | sponsors.JSONSelectable | tickets.JSONSelectable | users.JSONSelectable | win_records.JSONSelectable | winners.JSONSelectable;
-    export type Whereable = api_keys.Whereable | channel_admins.Whereable | channels.Whereable | draw_checks.Whereable | draw_commitments.Whereable | draw_entrants.Whereable | draw_proofs.Whereable | draw_runs.Whereable | giveaway_prizes.Whereable | giveaway_sponsors.Whereable | giveaways.Whereable | notifications.Whereable | participants.Whereable | pre_winner_lists.Whereable | prizes.Whereable | requirements.Whereable | sponsors.Whereable | tickets.Whereable | users.Whereable | win_records.Whereable | winners.Whereable;
-    export type Insertable = api_keys.Insertable | channel_admins.Insertable | channels.Insertable | draw_checks.Insertable | draw_commitments.Insertable | draw_entrants.Insertable | draw_proofs.Insertable | draw_runs.Insertable | giveaway_prizes.Insertable | giveaway_sponsors.Insertable | giveaways.Insertable | notifications.Insertable | participants.Insertable | pre_winner_lists.Insertable | prizes.Insertable | requirements.Insertable | sponsors.Insertable | tickets.Insertable | users.Insertable | win_records.Insertable | winners.Insertable;
-    export type Updatable = api_keys.Updatable | channel_admins.Updatable | channels.Updatable | draw_checks.Updatable | draw_commitments.Updatable | draw_entrants.Updatable | draw_proofs.Updatable | draw_runs.Updatable | giveaway_prizes.Updatable | giveaway_sponsors.Updatable | giveaways.Updatable | notifications.Updatable | participants.Updatable | pre_winner_lists.Updatable | prizes.Updatable | requirements.Updatable | sponsors.Updatable | tickets.Updatable | users.Updatable | win_records.Updatable | winners.Updatable;
-    export type UniqueIndex = api_keys.UniqueIndex | channel_admins.UniqueIndex | channels.UniqueIndex | draw_checks.UniqueIndex | draw_commitments.UniqueIndex | draw_entrants.UniqueIndex | draw_proofs.UniqueIndex | draw_runs.UniqueIndex | giveaway_prizes.UniqueIndex | giveaway_sponsors.UniqueIndex | giveaways.UniqueIndex | notifications.UniqueIndex | participants.UniqueIndex | pre_winner_lists.UniqueIndex | prizes.UniqueIndex | requirements.UniqueIndex | sponsors.UniqueIndex | tickets.UniqueIndex | users.UniqueIndex | win_records.UniqueIndex | winners.UniqueIndex;
-    export type Column = api_keys.Column | channel_admins.Column | channels.Column | draw_checks.Column | draw_commitments.Column | draw_entrants.Column | draw_proofs.Column | draw_runs.Column | giveaway_prizes.Column | giveaway_sponsors.Column | giveaways.Column | notifications.Column | participants.Column | pre_winner_lists.Column | prizes.Column | requirements.Column | sponsors.Column | tickets.Column | users.Column | win_records.Column | winners.Column;
+    export type Table = api_keys.Table | channel_admins.Table | channels.Table | draw_checks.Table | draw_commitments.Table | draw_entrants.Table | draw_proofs.Table | draw_rerolls.Table | draw_runs.Table | giveaway_prizes.Table | giveaway_sponsors.Table | giveaways.Table | notifications.Table | participants.Table | pre_winner_lists.Table | prizes.Table | requirements.Table | sponsors.Table | tickets.Table | users.Table | win_records.Table | winners.Table;
+    export type Selectable = api_keys.Selectable | channel_admins.Selectable | channels.Selectable | draw_checks.Selectable | draw_commitments.Selectable | draw_entrants.Selectable | draw_proofs.Selectable | draw_rerolls.Selectable | draw_runs.Selectable | giveaway_prizes.Selectable | giveaway_sponsors.Selectable | giveaways.Selectable | notifications.Selectable | participants.Selectable | pre_winner_lists.Selectable | prizes.Selectable | requirements.Selectable | sponsors.Selectable | tickets.Selectable | users.Selectable | win_records.Selectable | winners.Selectable;
+    export type JSONSelectable = api_keys.JSONSelectable | channel_admins.JSONSelectable | channels.JSONSelectable | draw_checks.JSONSelectable | draw_commitments.JSONSelectable | draw_entrants.JSONSelectable | draw_proofs.JSONSelectable | draw_rerolls.JSONSelectable | draw_runs.JSONSelectable | giveaway_prizes.JSONSelectable | giveaway_sponsors.JSONSelectable | giveaways.JSONSelectable | notifications.JSONSelectable | participants.JSONSelectable | pre_winner_lists.JSONSelectable | prizes.JSONSelectable | requirements.JSONSelectable | sponsors.JSONSelectable | tickets.JSONSelectable | users.JSONSelectable | win_records.JSONSelectable | winners.JSONSelectable;
+    export type Whereable = api_keys.Whereable | channel_admins.Whereable | channels.Whereable | draw_checks.Whereable | draw_commitments.Whereable | draw_entrants.Whereable | draw_proofs.Whereable | draw_rerolls.Whereable | draw_runs.Whereable | giveaway_prizes.Whereable | giveaway_sponsors.Whereable | giveaways.Whereable | notifications.Whereable | participants.Whereable | pre_winner_lists.Whereable | prizes.Whereable | requirements.Whereable | sponsors.Whereable | tickets.Whereable | users.Whereable | win_records.Whereable | winners.Whereable;
+    export type Insertable = api_keys.Insertable | channel_admins.Insertable | channels.Insertable | draw_checks.Insertable | draw_commitments.Insertable | draw_entrants.Insertable | draw_proofs.Insertable | draw_rerolls.Insertable | draw_runs.Insertable | giveaway_prizes.Insertable | giveaway_sponsors.Insertable | giveaways.Insertable | notifications.Insertable | participants.Insertable | pre_winner_lists.Insertable | prizes.Insertable | requirements.Insertable | sponsors.Insertable | tickets.Insertable | users.Insertable | win_records.Insertable | winners.Insertable;
+    export type Updatable = api_keys.Updatable | channel_admins.Updatable | channels.Updatable | draw_checks.Updatable | draw_commitments.Updatable | draw_entrants.Updatable | draw_proofs.Updatable | draw_rerolls.Updatable | draw_runs.Updatable | giveaway_prizes.Updatable | giveaway_sponsors.Updatable | giveaways.Updatable | notifications.Updatable | participants.Updatable | pre_winner_lists.Updatable | prizes.Updatable | requirements.Updatable | sponsors.Updatable | tickets.Updatable | users.Updatable | win_records.Updatable | winners.Updatable;
+    export type UniqueIndex = api_keys.UniqueIndex | channel_admins.UniqueIndex | channels.UniqueIndex | draw_checks.UniqueIndex | draw_commitments.UniqueIndex | draw_entrants.UniqueIndex | draw_proofs.UniqueIndex | draw_rerolls.UniqueIndex | draw_runs.UniqueIndex | giveaway_prizes.UniqueIndex | giveaway_sponsors.UniqueIndex | giveaways.UniqueIndex | notifications.UniqueIndex | participants.UniqueIndex | pre_winner_lists.UniqueIndex | prizes.UniqueIndex | requirements.UniqueIndex | sponsors.UniqueIndex | tickets.UniqueIndex | users.UniqueIndex | win_records.UniqueIndex | winners.UniqueIndex;
+    export type Column = api_keys.Column | channel_admins.Column | channels.Column | draw_checks.Column | draw_commitments.Column | draw_entrants.Column | draw_proofs.Column | draw_rerolls.Column | draw_runs.Column | giveaway_prizes.Column | giveaway_sponsors.Column | giveaways.Column | notifications.Column | participants.Column | pre_winner_lists.Column | prizes.Column | requirements.Column | sponsors.Column | tickets.Column | users.Column | win_records.Column | winners.Column;
   
-    export type AllBaseTables = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, users.Table, win_records.Table, winners.Table];
+    export type AllBaseTables = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, draw_rerolls.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, users.Table, win_records.Table, winners.Table];
     export type AllForeignTables = [];
     export type AllViews = [];
     export type AllMaterializedViews = [];
-    export type AllTablesAndViews = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, users.Table, win_records.Table, winners.Table];
+    export type AllTablesAndViews = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, draw_rerolls.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, users.Table, win_records.Table, winners.Table];
   }
 
 
@@ -5904,6 +6317,7 @@ declare module 'zapatos/schema' {
     "draw_commitments": draw_commitments.Selectable;
     "draw_entrants": draw_entrants.Selectable;
     "draw_proofs": draw_proofs.Selectable;
+    "draw_rerolls": draw_rerolls.Selectable;
     "draw_runs": draw_runs.Selectable;
     "giveaway_prizes": giveaway_prizes.Selectable;
     "giveaway_sponsors": giveaway_sponsors.Selectable;
@@ -5928,6 +6342,7 @@ declare module 'zapatos/schema' {
     "draw_commitments": draw_commitments.JSONSelectable;
     "draw_entrants": draw_entrants.JSONSelectable;
     "draw_proofs": draw_proofs.JSONSelectable;
+    "draw_rerolls": draw_rerolls.JSONSelectable;
     "draw_runs": draw_runs.JSONSelectable;
     "giveaway_prizes": giveaway_prizes.JSONSelectable;
     "giveaway_sponsors": giveaway_sponsors.JSONSelectable;
@@ -5952,6 +6367,7 @@ declare module 'zapatos/schema' {
     "draw_commitments": draw_commitments.Whereable;
     "draw_entrants": draw_entrants.Whereable;
     "draw_proofs": draw_proofs.Whereable;
+    "draw_rerolls": draw_rerolls.Whereable;
     "draw_runs": draw_runs.Whereable;
     "giveaway_prizes": giveaway_prizes.Whereable;
     "giveaway_sponsors": giveaway_sponsors.Whereable;
@@ -5976,6 +6392,7 @@ declare module 'zapatos/schema' {
     "draw_commitments": draw_commitments.Insertable;
     "draw_entrants": draw_entrants.Insertable;
     "draw_proofs": draw_proofs.Insertable;
+    "draw_rerolls": draw_rerolls.Insertable;
     "draw_runs": draw_runs.Insertable;
     "giveaway_prizes": giveaway_prizes.Insertable;
     "giveaway_sponsors": giveaway_sponsors.Insertable;
@@ -6000,6 +6417,7 @@ declare module 'zapatos/schema' {
     "draw_commitments": draw_commitments.Updatable;
     "draw_entrants": draw_entrants.Updatable;
     "draw_proofs": draw_proofs.Updatable;
+    "draw_rerolls": draw_rerolls.Updatable;
     "draw_runs": draw_runs.Updatable;
     "giveaway_prizes": giveaway_prizes.Updatable;
     "giveaway_sponsors": giveaway_sponsors.Updatable;
@@ -6024,6 +6442,7 @@ declare module 'zapatos/schema' {
     "draw_commitments": draw_commitments.UniqueIndex;
     "draw_entrants": draw_entrants.UniqueIndex;
     "draw_proofs": draw_proofs.UniqueIndex;
+    "draw_rerolls": draw_rerolls.UniqueIndex;
     "draw_runs": draw_runs.UniqueIndex;
     "giveaway_prizes": giveaway_prizes.UniqueIndex;
     "giveaway_sponsors": giveaway_sponsors.UniqueIndex;
@@ -6048,6 +6467,7 @@ declare module 'zapatos/schema' {
     "draw_commitments": draw_commitments.Column;
     "draw_entrants": draw_entrants.Column;
     "draw_proofs": draw_proofs.Column;
+    "draw_rerolls": draw_rerolls.Column;
     "draw_runs": draw_runs.Column;
     "giveaway_prizes": giveaway_prizes.Column;
     "giveaway_sponsors": giveaway_sponsors.Column;
@@ -6072,6 +6492,7 @@ declare module 'zapatos/schema' {
     "draw_commitments": draw_commitments.SQL;
     "draw_entrants": draw_entrants.SQL;
     "draw_proofs": draw_proofs.SQL;
+    "draw_rerolls": draw_rerolls.SQL;
     "draw_runs": draw_runs.SQL;
     "giveaway_prizes": giveaway_prizes.SQL;
     "giveaway_sponsors": giveaway_sponsors.SQL;

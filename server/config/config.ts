@@ -54,5 +54,11 @@ export interface Config {
     debug: boolean;
     initDataTtlSec: number;
     adminIds: readonly number[];
+    apiRoot: string;
+    botUsername: string | undefined;
+    webhookUrl: string | undefined;
+    webhookSecret: string | undefined;
+    postResults: boolean;
+    shareAnimationUrl: string | undefined;
   };
 }

@@ -167,6 +167,39 @@ export const ENV_SPEC = {
     doc: 'Telegram bot token: validates init-data and runs the bot. Unset: bot off, Telegram requirements refused.',
     secret: true,
   }),
+  BOT_API_ROOT: v({
+    parse: p.url(['http:', 'https:']),
+    default: 'https://api.telegram.org',
+    example: 'http://127.0.0.1:8081',
+    doc: 'Bot API server used by the bot and every Bot API call (a local telegram-bot-api, a test fake).',
+  }),
+  BOT_USERNAME: v({
+    parse: p.botUsername,
+    example: 'giveaway_bot',
+    doc: "The bot's username for t.me deep links; unset: asked with getMe.",
+  }),
+  BOT_WEBHOOK_URL: v({
+    parse: p.url(['https:']),
+    example: 'https://api.giveaway.example.com/telegram/webhook',
+    doc: 'Receive updates at this public URL (its path is served by the api role); unset: the bot role long-polls.',
+  }),
+  BOT_WEBHOOK_SECRET: v({
+    parse: p.webhookSecret,
+    example: 'change-me-long-random',
+    doc: 'Secret Telegram sends with each webhook request; unset: derived from BOT_TOKEN.',
+    secret: true,
+  }),
+  BOT_POST_RESULTS: v({
+    parse: p.bool,
+    default: 'false',
+    example: 'true',
+    doc: 'Post the results in sponsor channels when a giveaway completes.',
+  }),
+  BOT_SHARE_ANIMATION_URL: v({
+    parse: p.url(['https:']),
+    example: 'https://cdn.example.com/Giveaway.mp4',
+    doc: 'MP4 shown in shared giveaway messages; unset: text only.',
+  }),
   TELEGRAM_DEBUG: v({ parse: p.bool, default: 'false', example: 'true', doc: 'Log every Telegram update.' }),
   INIT_DATA_TTL: v({
     parse: p.positiveInt,

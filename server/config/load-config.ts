@@ -78,6 +78,12 @@ export function loadConfig(env: Env): Config {
       debug: must('TELEGRAM_DEBUG', false),
       initDataTtlSec: must('INIT_DATA_TTL', 86_400),
       adminIds: must<number[]>('ADMIN_IDS', []),
+      apiRoot: must('BOT_API_ROOT', 'https://api.telegram.org').replace(/\/+$/, ''),
+      botUsername: read<string>('BOT_USERNAME'),
+      webhookUrl: read<string>('BOT_WEBHOOK_URL'),
+      webhookSecret: read<string>('BOT_WEBHOOK_SECRET'),
+      postResults: must('BOT_POST_RESULTS', false),
+      shareAnimationUrl: read<string>('BOT_SHARE_ANIMATION_URL'),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -98,3 +98,13 @@ export const botToken = z
 
 export const nonEmpty = z.string().trim().min(1, 'must not be empty');
 export const anyString = z.string();
+
+export const botUsername = z
+  .string()
+  .trim()
+  .transform((v) => v.replace(/^@/, ''))
+  .pipe(z.string().regex(/^[A-Za-z0-9_]{5,32}$/, 'must be a bot username such as giveaway_bot'));
+
+export const webhookSecret = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1–256 characters of A–Z, a–z, 0–9, _ and -');

@@ -8,7 +8,13 @@ let db: TestDatabase;
 let app: TestApp;
 beforeAll(async () => {
   db = await createTestDatabase();
-  app = await startTestApp({ DATABASE_URL: db.url, BOT_TOKEN: TEST_BOT_TOKEN });
+  // The Telegram routes exist only with a token; the fake Bot API root is never reached by these probes.
+  app = await startTestApp({
+    DATABASE_URL: db.url,
+    BOT_TOKEN: TEST_BOT_TOKEN,
+    ROLES: 'api',
+    BOT_API_ROOT: 'http://127.0.0.1:9',
+  });
 });
 afterAll(async () => {
   await app?.stop();
@@ -34,6 +40,8 @@ describe('OpenAPI document', () => {
     for (const op of REST_OPERATIONS) {
       const path = op.path
         .replace(':creator_id', '5')
+        .replace(':username', 'somechannel')
+        .replace(':chat', 'somechannel')
         .replace(/:id/g, '00000000-0000-4000-8000-000000000000');
       const res = await call(path, { method: op.method.toUpperCase(), ...(op.body ? { json: {} } : {}) });
       const body = res.status === 204 ? null : ((await res.json()) as any);
