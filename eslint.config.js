@@ -5,7 +5,18 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'schema/zapatos/', 'coverage/', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.data/',
+      'schema/zapatos/',
+      'coverage/',
+      'client-sdk/dist/',
+      'test/overlay/artifacts/',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -26,11 +37,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/config/**', 'test/**', 'bench/**', 'schema/generate-types.ts'],
+    files: [
+      'server/config/**',
+      'test/**',
+      'bench/**',
+      'schema/generate-types.ts',
+      'client-sdk/test/**',
+      'client-sdk/scripts/**',
+      'client-sdk/examples/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['test/**', 'bench/**'],
+    files: ['test/**', 'bench/**', 'client-sdk/test/**', 'client-sdk/scripts/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

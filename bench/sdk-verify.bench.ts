@@ -1,6 +1,7 @@
 // The SDK's browser-side verifier at scale: verifyDraw over 1M entrants (entrant root with its pure-JS SHA-256,
 // seed, stream, weighted selection with exclusions, rerolls), the budget being 5 s in a browser. The bundle is
 // made by the server's protocol module. Run with `npx tsx bench/sdk-verify.bench.ts [entrants]`.
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
   applyReroll,
@@ -19,19 +20,32 @@ const RESERVES = 100;
 const RUNS = 3;
 const BUDGET_MS = 5_000;
 
-const rows: { step: string; 'min ms': number; 'median ms': number }[] = [];
+// Wall time and CPU time: on a shared, loaded machine the wall time mostly measures the wait for a core, while
+// the process's CPU time (all its threads, GC included) is what the same work costs on an idle one.
+const rows: { step: string; 'min ms': number; 'median ms': number; 'cpu median ms': number }[] = [];
 const round = (ms: number | undefined): number => Math.round((ms ?? NaN) * 10) / 10;
 
 async function bench<T>(label: string, fn: () => T | Promise<T>): Promise<T> {
   const samples: number[] = [];
+  const cpu: number[] = [];
   let value: T | undefined;
   for (let r = 0; r < RUNS; r++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     value = await fn();
+    const c1 = process.cpuUsage(c0);
     samples.push(performance.now() - t0);
+    cpu.push((c1.user + c1.system) / 1000);
   }
   samples.sort((a, b) => a - b);
-  rows.push({ step: label, 'min ms': round(samples[0]), 'median ms': round(samples[Math.floor(RUNS / 2)]) });
+  cpu.sort((a, b) => a - b);
+  const mid = Math.floor(RUNS / 2);
+  rows.push({
+    step: label,
+    'min ms': round(samples[0]),
+    'median ms': round(samples[mid]),
+    'cpu median ms': round(cpu[mid]),
+  });
   return value as T;
 }
 
@@ -73,7 +87,13 @@ await bench('verifyDraw with the entrant list in reverse order (sort first)', ()
 
 console.log(`SDK verifier bench — node ${process.version}, ${N} entrants, ${RUNS} runs each`);
 console.table(rows);
-const worst = rows[1]?.['median ms'] ?? Infinity;
+const wall = rows[1]?.['median ms'] ?? Infinity;
+const cost = rows[1]?.['cpu median ms'] ?? Infinity;
 console.log(
-  `verifyDraw median ${worst} ms: ${worst <= BUDGET_MS ? 'within' : 'OVER'} the ${BUDGET_MS} ms budget`,
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${availableParallelism()} cores`,
+);
+console.log(
+  `verifyDraw median ${wall} ms wall, ${cost} ms CPU: ${cost <= BUDGET_MS ? 'within' : 'OVER'} the ${BUDGET_MS} ms budget`,
 );

@@ -26,6 +26,7 @@ import { buildOpenApi } from './platform/http/openapi.ts';
 import { hostname } from 'node:os';
 import { ChangeRelay, Presence } from './relay/index.ts';
 import { createTelegramFeatures } from './bot/index.ts';
+import { defaultRealtimeUrl, overlayRoutes } from './overlay/index.ts';
 import {
   createAdapter,
   startRealtimeServer,
@@ -321,6 +322,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
               ),
             },
             { path: '/api/docs', router: docsRouter() },
+            {
+              path: '/overlay',
+              router: overlayRoutes({
+                realtimeUrl: (req) =>
+                  config.realtime.publicUrl ??
+                  defaultRealtimeUrl(req, realtime?.port ?? config.realtime.port),
+                publicBaseUrl: config.http.publicBaseUrl,
+                logger: logger.child({ module: 'overlay' }),
+              }),
+            },
             ...(telegram?.webhookRouter && telegram.webhookPath
               ? [{ path: telegram.webhookPath, router: Router().use(whenStarted, telegram.webhookRouter) }]
               : []),

@@ -6,3 +6,4 @@ export * from './realtime.ts';
 export * from './requirements.ts';
 export * from './exports.ts';
 export * from './draws.ts';
+export * from './telegram.ts';

@@ -44,7 +44,7 @@ export interface Config {
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
   http: { port: number; origin: string; publicBaseUrl: string };
-  realtime: { port: number };
+  realtime: { port: number; publicUrl: string | undefined };
   database: DatabaseConfig;
   /** null = single-node mode. */
   redis: RedisConfig | null;

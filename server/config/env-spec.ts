@@ -40,6 +40,11 @@ export const ENV_SPEC = {
     example: '8081',
     doc: 'Socket.IO port of the realtime role.',
   }),
+  PUBLIC_REALTIME_URL: v({
+    parse: p.url(['http:', 'https:']),
+    example: 'https://realtime.giveaway.example.com',
+    doc: "Public Socket.IO URL that overlay pages connect to (default: the page request's host on REALTIME_PORT).",
+  }),
   ROLES: v({
     parse: p.setOf(ROLE_NAMES),
     default: 'api,realtime,worker,bot',

@@ -63,7 +63,10 @@ export function loadConfig(env: Env): Config {
         '',
       ),
     },
-    realtime: { port: must('REALTIME_PORT', 8081) },
+    realtime: {
+      port: must('REALTIME_PORT', 8081),
+      publicUrl: read<string>('PUBLIC_REALTIME_URL')?.replace(/\/+$/, ''),
+    },
     database: readDatabase(env, read, must, problems),
     redis,
     rateLimit: {

@@ -1,0 +1,50 @@
+// Event ordering by giveaway version (docs/realtime.md, "Keeping state right"). One relay tick may send several
+// events with the same version (count, status, drawn), so an event at the held version applies once per kind.
+// A gap is `since` above the held version (the event before this one never arrived), or, without `since`
+// (after a relay takeover), a jump of more than one. `watchers` is presence: ordered by its own version only.
+import type { GiveawaySnapshot } from '../contract.ts';
+import type { EventKind } from './connection.ts';
+
+/** The held version, the event kinds already applied at it ('all' right after a snapshot), the last watchers. */
+export interface VersionClock {
+  version: number;
+  seen: 'all' | Set<EventKind>;
+  watchersVersion: number;
+}
+
+export interface Applied {
+  dropped: boolean;
+  /** An event was missed before this one: apply it, then fetch a snapshot. */
+  gap: boolean;
+  view: GiveawaySnapshot;
+}
+
+type Payload = { version: number; since?: number } & Record<string, unknown>;
+
+export function applyEvent(
+  view: GiveawaySnapshot,
+  clock: VersionClock,
+  kind: EventKind,
+  payload: Payload,
+): Applied {
+  const v = payload.version;
+  if (!Number.isSafeInteger(v)) return { dropped: true, gap: false, view };
+  if (kind === 'watchers') {
+    if (v < clock.watchersVersion) return { dropped: true, gap: false, view };
+    clock.watchersVersion = v;
+    return { dropped: false, gap: false, view };
+  }
+  if (v < clock.version) return { dropped: true, gap: false, view };
+  if (v === clock.version) {
+    if (clock.seen === 'all' || clock.seen.has(kind)) return { dropped: true, gap: false, view };
+    clock.seen.add(kind);
+  } else {
+    clock.seen = new Set([kind]);
+  }
+  const gap = typeof payload.since === 'number' ? clock.version < payload.since : v > clock.version + 1;
+  clock.version = v;
+  const next = { ...view, version: v };
+  if (kind === 'count') next.participants_count = payload.participants_count as number;
+  if (kind === 'status') next.status = payload.status as GiveawaySnapshot['status'];
+  return { dropped: false, gap, view: next };
+}

@@ -1,0 +1,43 @@
+// REST methods of the Telegram side: the caller's channels, the bot-presence probe, public channel info and
+// the proxied channel avatar (present when the server runs with a bot token).
+import type { ChannelInfo, CheckBulkBody, CheckBulkResponse } from '../contract.ts';
+import type { Http } from '../http.ts';
+
+/**
+ * `client.channels`.
+ *
+ * @example
+ * const channels = await client.channels.mine();
+ * img.src = client.channels.avatarUrl('@durov');
+ */
+export interface ChannelsApi {
+  /** `GET /users/me/channels`: channels the caller administers with the bot added. @example await client.channels.mine() */
+  mine(): Promise<ChannelInfo[]>;
+  /** `POST /requirements/channels/check-bulk`: can the bot check members? @example await client.channels.checkBulk({ usernames: ['news'] }) */
+  checkBulk(body: CheckBulkBody): Promise<CheckBulkResponse>;
+  /** `GET /channels/:username/info`. @example const { title } = await client.channels.info('telegram') */
+  info(username: string): Promise<ChannelInfo>;
+  /** The URL of `GET /api/public/channels/:chat/avatar` (no credential needed), for an `<img>`. @example client.channels.avatarUrl(-1001234567890) */
+  avatarUrl(chat: string | number): string;
+}
+
+export function channelsApi(http: Http, baseUrl: string): ChannelsApi {
+  return {
+    mine: async () => (await http.request<ChannelInfo[]>('GET', '/api/v1/users/me/channels')).data,
+    checkBulk: async (body) =>
+      (
+        await http.request<CheckBulkResponse>('POST', '/api/v1/requirements/channels/check-bulk', {
+          json: body,
+        })
+      ).data,
+    info: async (username) =>
+      (
+        await http.request<ChannelInfo>(
+          'GET',
+          `/api/v1/channels/${encodeURIComponent(username.replace(/^@/, ''))}/info`,
+        )
+      ).data,
+    avatarUrl: (chat) =>
+      `${baseUrl.replace(/\/+$/, '')}/api/public/channels/${encodeURIComponent(String(chat))}/avatar`,
+  };
+}
