@@ -40,12 +40,16 @@ describe('a Redis restart', () => {
   it('is survived: after it, joins on B reach a watcher on A again', async () => {
     const [a, b] = nodes as [ServerProcess, ServerProcess];
     const urlB = `http://127.0.0.1:${b.httpPort()}`;
-    const created = await asUser(urlB, { id: 1 })('/api/v1/giveaways', { method: 'POST', json: createBody() });
+    const created = await asUser(urlB, { id: 1 })('/api/v1/giveaways', {
+      method: 'POST',
+      json: createBody(),
+    });
     const { id } = (await created.json()) as { id: string };
     const watcher = await connectSocket(a.realtimePort());
     sockets.push(watcher);
     expect(await ask(watcher, 'giveaway:subscribe', { giveaway_id: id })).toMatchObject({ ok: true });
-    const join = (user: number) => asUser(urlB, { id: user })(`/api/v1/giveaways/${id}/join`, { method: 'POST' });
+    const join = (user: number) =>
+      asUser(urlB, { id: user })(`/api/v1/giveaways/${id}/join`, { method: 'POST' });
 
     await join(10);
     await nextEvent(watcher, 'giveaway:count', (e) => e.participants_count === 1);

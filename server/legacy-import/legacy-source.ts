@@ -1,0 +1,118 @@
+// The legacy Redis, read-only by construction: this wrapper issues nothing but SCAN, TYPE, GET, SMEMBERS,
+// SSCAN, HGETALL, HSCAN and SCARD (all pipelined), so the importer cannot write to the source whatever
+// happens. The connection skips CLIENT SETNAME, the INFO ready check and RESP3's HELLO (absent before
+// Redis 6, which a legacy server may well be), so a read-only ACL user suffices.
+import { Redis } from 'ioredis';
+import type { RedisType } from './legacy-keys.ts';
+
+/** The commands this module may send; tests assert the source saw nothing else. */
+export const READ_COMMANDS = [
+  'scan',
+  'type',
+  'get',
+  'smembers',
+  'sscan',
+  'hgetall',
+  'hscan',
+  'scard',
+] as const;
+/** Sent on connect when the URL carries credentials or a database number. */
+export const CONNECTION_COMMANDS = ['auth', 'select'] as const;
+
+/** A value, or why it could not be read (the key vanished or changed type since the scan). */
+export type Read<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export class LegacySource {
+  private readonly redis: Redis;
+
+  constructor(url: string) {
+    this.redis = new Redis(url, {
+      lazyConnect: true,
+      enableReadyCheck: false,
+      protocol: 2,
+      maxRetriesPerRequest: 3,
+      retryStrategy: (attempt) => (attempt > 10 ? null : Math.min(attempt * 200, 2_000)),
+    });
+    this.redis.on('error', () => undefined); // Surfaced by the failing command instead.
+  }
+
+  async connect(): Promise<void> {
+    await this.redis.connect();
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+    await Promise.resolve();
+  }
+
+  async scan(cursor: string, count: number): Promise<[string, string[]]> {
+    return this.redis.scan(cursor, 'COUNT', count);
+  }
+
+  types(keys: readonly string[]): Promise<Array<Read<RedisType>>> {
+    return this.pipeline(keys, (p, k) => p.type(k)) as Promise<Array<Read<RedisType>>>;
+  }
+
+  gets(keys: readonly string[]): Promise<Array<Read<string | null>>> {
+    return this.pipeline(keys, (p, k) => p.get(k)) as Promise<Array<Read<string | null>>>;
+  }
+
+  scards(keys: readonly string[]): Promise<Array<Read<number>>> {
+    return this.pipeline(keys, (p, k) => p.scard(k)) as Promise<Array<Read<number>>>;
+  }
+
+  smembers(keys: readonly string[]): Promise<Array<Read<string[]>>> {
+    return this.pipeline(keys, (p, k) => p.smembers(k)) as Promise<Array<Read<string[]>>>;
+  }
+
+  hgetalls(keys: readonly string[]): Promise<Array<Read<Record<string, string>>>> {
+    return this.pipeline(keys, (p, k) => p.hgetall(k)) as Promise<Array<Read<Record<string, string>>>>;
+  }
+
+  /** Every member of a large set, `count` at a time. SSCAN may repeat members; callers de-duplicate. */
+  async *sscan(key: string, count: number): AsyncGenerator<string[]> {
+    let cursor = '0';
+    do {
+      const [next, members] = await this.redis.sscan(key, cursor, 'COUNT', count);
+      cursor = next;
+      if (members.length > 0) yield members;
+    } while (cursor !== '0');
+  }
+
+  /** Every field of a large hash, as [field, value] pairs. */
+  async *hscan(key: string, count: number): AsyncGenerator<Array<[string, string]>> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(key, cursor, 'COUNT', count);
+      cursor = next;
+      const pairs: Array<[string, string]> = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i] ?? '', flat[i + 1] ?? '']);
+      if (pairs.length > 0) yield pairs;
+    } while (cursor !== '0');
+  }
+
+  private async pipeline(
+    keys: readonly string[],
+    add: (p: ReturnType<Redis['pipeline']>, key: string) => void,
+  ): Promise<Array<Read<unknown>>> {
+    if (keys.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const key of keys) add(p, key);
+    const results = (await p.exec()) ?? [];
+    return keys.map((_, i) => {
+      const [err, value] = results[i] ?? [new Error('no reply'), null];
+      return err ? { ok: false, error: err.message } : { ok: true, value };
+    });
+  }
+}
+
+/** The URL without its password, for logs and the report. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

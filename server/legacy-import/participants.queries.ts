@@ -1,0 +1,135 @@
+// SQL for the bulk of an import: participants (millions of rows, one multi-row statement per batch across
+// giveaways), their tickets, the participants_count they imply, and the frozen entrants of pending ones.
+import * as db from 'zapatos/db';
+import { freezeEntrantRows } from '../draws/draws.queries.ts';
+
+export interface ParticipantBatch {
+  /** Distinct giveaways of the batch and their joined_at (legacy joins have no time: the giveaway's creation). */
+  giveawayIds: string[];
+  joinedAt: string[];
+  /** Per row: index into giveawayIds, and the user. */
+  giveawayIndex: number[];
+  userIds: number[];
+}
+
+/**
+ * An integer array as PostgreSQL's text literal. node-postgres would quote every element as a string;
+ * for millions of ids, building the literal once is a visible share of the importer's CPU.
+ */
+export function intArrayLiteral(values: readonly number[]): string {
+  return `{${values.join(',')}}`;
+}
+
+/** Returns how many rows were new. Rows already there (a rerun, a resumed run) are left alone. */
+export async function insertParticipants(client: db.Queryable, batch: ParticipantBatch): Promise<number> {
+  if (batch.userIds.length === 0) return 0;
+  const query = db.sql`
+    INSERT INTO participants (giveaway_id, user_id, joined_at, source)
+    SELECT g.id, p.u, g.joined_at, 'import'
+    FROM unnest(${db.param(intArrayLiteral(batch.giveawayIndex))}::int[],
+      ${db.param(intArrayLiteral(batch.userIds))}::bigint[]) AS p(gi, u)
+    JOIN unnest(${db.param(batch.giveawayIds)}::uuid[], ${db.param(batch.joinedAt)}::timestamptz[])
+      WITH ORDINALITY AS g(id, joined_at, gi) USING (gi)
+    ON CONFLICT DO NOTHING`.compile();
+  const result = await client.query(query);
+  return result.rowCount ?? 0;
+}
+
+/**
+ * pg_restore's --disable-triggers for the participants insert only: without the per-row foreign-key
+ * checks PostgreSQL does about half the work. Safe here because the importer writes (and commits) every
+ * giveaway and user a batch refers to before the batch. Superuser only; the setting is restored at once.
+ */
+export async function insertParticipantsUnchecked(
+  tx: db.Queryable,
+  batch: ParticipantBatch,
+): Promise<number> {
+  await db.sql`SET LOCAL session_replication_role = replica`.run(tx);
+  const inserted = await insertParticipants(tx, batch);
+  await db.sql`SET LOCAL session_replication_role = origin`.run(tx);
+  return inserted;
+}
+
+/** Why triggers cannot be disabled for the import, or null when they can. */
+export async function triggersCannotBeDisabled(client: db.Queryable): Promise<string | null> {
+  const [row] = await db.sql<db.SQL, Array<{ superuser: boolean; triggers: string[] }>>`
+    SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
+      ARRAY(SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'participants'::regclass AND NOT tgisinternal)
+        AS triggers`.run(client);
+  if (!row?.superuser) return 'the database user is not a superuser (session_replication_role needs it)';
+  // Only the foreign-key checks may be skipped; a trigger added to participants later must still run.
+  if (row.triggers.length > 0) return `participants has triggers of its own (${row.triggers.join(', ')})`;
+  return null;
+}
+
+export interface TicketRow {
+  userId: number;
+  count: number;
+}
+
+/** Ticket holders who are not participants: the legacy grant required it, our foreign key does too. */
+export async function selectNonParticipants(
+  client: db.Queryable,
+  giveawayId: string,
+  userIds: readonly number[],
+): Promise<number[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db.sql<db.SQL, Array<{ u: string }>>`
+    SELECT t.u FROM unnest(${db.param(userIds)}::bigint[]) AS t(u)
+    WHERE NOT EXISTS (SELECT 1 FROM participants p
+      WHERE p.giveaway_id = ${db.param(giveawayId)} AND p.user_id = t.u)`.run(client);
+  return rows.map((r) => Number(r.u));
+}
+
+export async function upsertTickets(
+  client: db.Queryable,
+  giveawayId: string,
+  createdAt: Date,
+  tickets: readonly TicketRow[],
+): Promise<{ inserted: number; updated: number }> {
+  if (tickets.length === 0) return { inserted: 0, updated: 0 };
+  const rows = await db.sql<db.SQL, Array<{ inserted: boolean }>>`
+    INSERT INTO tickets (giveaway_id, user_id, count, created_at, updated_at)
+    SELECT ${db.param(giveawayId)}, t.u, t.c, ${db.param(createdAt.toISOString())}, ${db.param(createdAt.toISOString())}
+    FROM unnest(${db.param(tickets.map((t) => t.userId))}::bigint[], ${db.param(tickets.map((t) => t.count))}::int[]) AS t(u, c)
+    ON CONFLICT (giveaway_id, user_id) DO UPDATE SET count = EXCLUDED.count
+    WHERE tickets.count IS DISTINCT FROM EXCLUDED.count
+    RETURNING (xmax = 0) AS inserted`.run(client);
+  const inserted = rows.filter((r) => r.inserted).length;
+  return { inserted, updated: rows.length - inserted };
+}
+
+/** Sets participants_count from the rows actually imported where it differs; returns every giveaway's count. */
+export async function syncParticipantCounts(
+  client: db.Queryable,
+  ids: readonly string[],
+): Promise<{ counts: Map<string, number>; changed: string[] }> {
+  if (ids.length === 0) return { counts: new Map(), changed: [] };
+  const counted = await db.sql<db.SQL, Array<{ id: string; n: number }>>`
+    SELECT ids.id, (SELECT count(*)::int FROM participants p WHERE p.giveaway_id = ids.id) AS n
+    FROM unnest(${db.param(ids)}::uuid[]) AS ids(id)`.run(client);
+  const counts = new Map(counted.map((r) => [r.id, r.n]));
+  const changed = await db.sql<db.SQL, Array<{ id: string }>>`
+    UPDATE giveaways g SET participants_count = c.n
+    FROM unnest(${db.param(counted.map((r) => r.id))}::uuid[], ${db.param(counted.map((r) => r.n))}::int[]) AS c(id, n)
+    WHERE g.id = c.id AND g.participants_count <> c.n
+    RETURNING g.id`.run(client);
+  return { counts, changed: changed.map((r) => r.id) };
+}
+
+/**
+ * Pending giveaways were closed in the legacy system: freeze their entrants as our close does, so the manual
+ * flow and the 24 h fallback draw have them. Refrozen only when the stored entrants or weights are off.
+ */
+export async function freezeEntrants(client: db.Queryable, giveawayId: string): Promise<number> {
+  const [row] = await db.sql<db.SQL, Array<{ same: boolean }>>`
+    SELECT (SELECT count(*) || ':' || COALESCE(sum(weight), 0) FROM draw_entrants
+              WHERE giveaway_id = ${db.param(giveawayId)})
+         = (SELECT count(*) || ':' || COALESCE(sum(LEAST(1 + COALESCE(t.count, 0)::bigint, 2147483647)), 0)
+              FROM participants p
+              LEFT JOIN tickets t ON t.giveaway_id = p.giveaway_id AND t.user_id = p.user_id
+              WHERE p.giveaway_id = ${db.param(giveawayId)}) AS same`.run(client);
+  if (row?.same) return 0;
+  await db.sql`DELETE FROM draw_entrants WHERE giveaway_id = ${db.param(giveawayId)}`.run(client);
+  return freezeEntrantRows(client, giveawayId);
+}
