@@ -353,8 +353,22 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         readiness.draining = true;
         aborter.abort();
         logger.info('Stopping');
+        // Each part gets a bounded time: one stuck part (a connection hanging on a dead network) must not keep
+        // the pools open and the process alive.
+        const hookDeadlineMs = Math.min(5_000, config.shutdownTimeoutMs / 2);
         for (const hook of stopHooks.reverse()) {
-          await hook().catch((err: unknown) => logger.error({ err }, 'Error while stopping'));
+          let timer: NodeJS.Timeout | undefined;
+          const deadline = new Promise<void>((resolve) => {
+            timer = setTimeout(() => {
+              logger.warn({ ms: hookDeadlineMs }, 'A part did not stop in time; moving on');
+              resolve();
+            }, hookDeadlineMs);
+          });
+          await Promise.race([
+            hook().catch((err: unknown) => logger.error({ err }, 'Error while stopping')),
+            deadline,
+          ]);
+          clearTimeout(timer);
         }
         await redis?.quit().catch(() => redis.disconnect());
         await db?.close();

@@ -17,10 +17,12 @@ afterAll(async () => {
 });
 
 describe('GET /api/v1/requirements/templates', () => {
-  it('offers what this server can check (no Telegram checker yet): premium, account_age, custom, each with an id', async () => {
+  it('offers what this server can check (with a bot token, the Telegram checkers too), each with an id', async () => {
     const res = await asUser(app.url, ALICE)('/api/v1/requirements/templates');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual([
+      { id: 'subscription', name: 'Subscribe to a channel', type: 'subscription' },
+      { id: 'boost', name: 'Boost a channel', type: 'boost' },
       { id: 'premium', name: 'Telegram Premium', type: 'premium' },
       { id: 'account_age', name: 'Account age', type: 'account_age' },
       { id: 'custom', name: 'Custom', type: 'custom' },
