@@ -28,7 +28,13 @@ describe('Telegram init-data auth', () => {
       await fetch(`${app.url}/api/v1/users/me?init_data=${encodeURIComponent(initData)}`),
     ]) {
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ id: 1001, username: 'alice', first_name: 'Alice', is_premium: true, role: 'user' });
+      expect(await res.json()).toMatchObject({
+        id: 1001,
+        username: 'alice',
+        first_name: 'Alice',
+        is_premium: true,
+        role: 'user',
+      });
     }
   });
 
@@ -37,19 +43,25 @@ describe('Telegram init-data auth', () => {
     expect(missing.status).toBe(401);
     expect(await missing.json()).toMatchObject({ code: 'UNAUTHORIZED' });
 
-    const forged = await me({ 'X-Telegram-Init-Data': initDataFor(ALICE, { token: '999:other-token-abcdefghijklmnopqrstu' }) });
+    const forged = await me({
+      'X-Telegram-Init-Data': initDataFor(ALICE, { token: '999:other-token-abcdefghijklmnopqrstu' }),
+    });
     expect(forged.status).toBe(401);
     expect(await forged.json()).toMatchObject({ code: 'INIT_DATA_INVALID' });
 
     const tampered = initDataFor(ALICE).replace('alice', 'mallory');
-    expect(await (await me({ 'X-Telegram-Init-Data': tampered })).json()).toMatchObject({ code: 'INIT_DATA_INVALID' });
+    expect(await (await me({ 'X-Telegram-Init-Data': tampered })).json()).toMatchObject({
+      code: 'INIT_DATA_INVALID',
+    });
 
     const old = initDataFor(ALICE, { authDate: new Date(Date.now() - 90_000_000) });
     const expired = await me({ 'X-Telegram-Init-Data': old });
     expect(expired.status).toBe(401);
     expect(await expired.json()).toMatchObject({ code: 'INIT_DATA_EXPIRED' });
 
-    expect(await (await me({ 'X-Telegram-Init-Data': 'garbage' })).json()).toMatchObject({ code: 'INIT_DATA_INVALID' });
+    expect(await (await me({ 'X-Telegram-Init-Data': 'garbage' })).json()).toMatchObject({
+      code: 'INIT_DATA_INVALID',
+    });
   });
 
   it('keeps role, status and wallet when the profile is upserted again', async () => {
@@ -57,7 +69,11 @@ describe('Telegram init-data auth', () => {
     expect((await me({ 'X-Telegram-Init-Data': initDataFor(carol) })).status).toBe(200);
     await db.pool.query(`UPDATE users SET wallet_address = 'EQwallet', role = 'admin' WHERE id = 1003`);
     const res = await me({ 'X-Telegram-Init-Data': initDataFor({ ...carol, first_name: 'Caroline' }) });
-    expect(await res.json()).toMatchObject({ first_name: 'Caroline', wallet_address: 'EQwallet', role: 'admin' });
+    expect(await res.json()).toMatchObject({
+      first_name: 'Caroline',
+      wallet_address: 'EQwallet',
+      role: 'admin',
+    });
   });
 });
 
@@ -67,7 +83,10 @@ describe('bans', () => {
     const asBob = asUser(app.url, bob);
     expect((await asBob('/api/v1/users/me')).status).toBe(200);
 
-    const notAdmin = await asUser(app.url, ALICE)('/api/v1/users/1002/status', { method: 'PUT', json: { status: 'banned' } });
+    const notAdmin = await asUser(app.url, ALICE)('/api/v1/users/1002/status', {
+      method: 'PUT',
+      json: { status: 'banned' },
+    });
     expect(notAdmin.status).toBe(403);
 
     const asAdmin = asUser(app.url, ADMIN);
@@ -86,7 +105,10 @@ describe('bans', () => {
     expect(mutation.status).toBe(403);
     expect(await mutation.json()).toMatchObject({ code: 'USER_BANNED' });
 
-    const unknown = await asAdmin('/api/v1/users/424242/status', { method: 'PUT', json: { status: 'banned' } });
+    const unknown = await asAdmin('/api/v1/users/424242/status', {
+      method: 'PUT',
+      json: { status: 'banned' },
+    });
     expect(unknown.status).toBe(404);
   });
 });
@@ -110,7 +132,9 @@ describe('API keys', () => {
     expect(await viaKey.json()).toMatchObject({ id: 1001 });
 
     expect((await asAlice(`/api/v1/api-keys/${id}`, { method: 'DELETE' })).status).toBe(204);
-    const revoked = await fetch(`${app.url}/api/v1/users/me`, { headers: { Authorization: `Bearer ${key}` } });
+    const revoked = await fetch(`${app.url}/api/v1/users/me`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
     expect(revoked.status).toBe(401);
     expect(await revoked.json()).toMatchObject({ code: 'API_KEY_INVALID' });
 
