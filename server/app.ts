@@ -17,7 +17,8 @@ import { createHttpApp, opsRoutes, type Readiness } from './platform/http/index.
 import { AppError } from './platform/errors.ts';
 import { Router, type RequestHandler } from 'express';
 import { AuthService, authenticate, authRoutes } from './auth/index.ts';
-import { DrawScheduler, DrawService, createCommitment, drawsRoutes } from './draws/index.ts';
+import { DrandRelays, DrawScheduler, DrawService, drawsRoutes, publicDrawsRoutes } from './draws/index.ts';
+import { verifyPageRoutes } from './verify-page/index.ts';
 import { GiveawaysService, giveawaysRoutes } from './giveaways/index.ts';
 import { JoinBatcher, JoinsService } from './joins/index.ts';
 import { RequirementsService, requirementsRoutes } from './requirements/index.ts';
@@ -178,11 +179,17 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         redis,
         keyPrefix,
       });
-      const draws = new DrawService({ pool: db.pool, logger, requirements, jobs });
+      const beacon = config.draws.drandUrls.length
+        ? new DrandRelays({ urls: [...config.draws.drandUrls], logger })
+        : null;
+      const draws = new DrawService({ pool: db.pool, logger, requirements, jobs, beacon });
       const giveaways = new GiveawaysService({
         pool: db.pool,
         requirements,
-        draws: { createCommitment, finalizeManual: (p, id) => draws.finalizeManual(p, id) },
+        draws: {
+          createCommitment: (tx, id, o) => draws.createCommitment(tx, id, o),
+          finalizeManual: (p, id) => draws.finalizeManual(p, id),
+        },
         debug: config.debug,
       });
       let scheduler: DrawScheduler | undefined;
@@ -318,10 +325,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
               router: Router().use(
                 whenStarted,
                 publicExportRoutes(exportsService),
+                publicDrawsRoutes(draws),
                 ...(telegram ? [telegram.publicRouter] : []),
               ),
             },
             { path: '/api/docs', router: docsRouter() },
+            { path: '/verify', router: verifyPageRoutes({ logger }) },
             {
               path: '/overlay',
               router: overlayRoutes({

@@ -19,7 +19,7 @@ export interface ChannelUpsert {
 /** Statuses in which the bot is in the chat at all. */
 export const BOT_PRESENT: BotStatus[] = ['creator', 'administrator', 'member', 'restricted'];
 /** Giveaways whose requirements still matter (join, draw, manual winners). */
-const LIVE: s.giveaway_status[] = ['scheduled', 'active', 'pending'];
+const LIVE: s.giveaway_status[] = ['scheduled', 'active', 'drawing', 'pending'];
 
 export async function upsertChannel(client: db.Queryable, row: ChannelUpsert): Promise<void> {
   const columns: Array<keyof ChannelUpsert> = [

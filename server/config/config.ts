@@ -49,6 +49,7 @@ export interface Config {
   /** null = single-node mode. */
   redis: RedisConfig | null;
   rateLimit: RateLimitSettings;
+  draws: { drandUrls: readonly string[] };
   telegram: {
     botToken: string | undefined;
     debug: boolean;

@@ -219,6 +219,14 @@ export const ENV_SPEC = {
     doc: 'Telegram user ids with admin rights (comma-separated).',
   }),
 
+  // --- Draws ---
+  DRAND_URLS: v({
+    parse: p.urlList,
+    default: '',
+    example: 'https://api.drand.sh,https://drand.cloudflare.com',
+    doc: 'drand HTTP relays (comma-separated). Set: new giveaways use the drand quicknet beacon by default; empty: commit-reveal only.',
+  }),
+
   // --- Rate limits ---
   RATE_LIMIT: v({
     parse: p.bool,

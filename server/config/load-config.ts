@@ -69,6 +69,7 @@ export function loadConfig(env: Env): Config {
     },
     database: readDatabase(env, read, must, problems),
     redis,
+    draws: { drandUrls: must<string[]>('DRAND_URLS', []) },
     rateLimit: {
       enabled: must('RATE_LIMIT', true),
       joinPerUser: must('RATE_LIMIT_JOIN_PER_USER', D.joinPerUser),

@@ -108,3 +108,26 @@ export const botUsername = z
 export const webhookSecret = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1–256 characters of A–Z, a–z, 0–9, _ and -');
+
+/** Comma-separated http(s) URLs (DRAND_URLS); empty means none. */
+export const urlList = z.string().transform((raw, ctx) => {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  const bad = items.filter((u) => {
+    try {
+      return !['http:', 'https:'].includes(new URL(u).protocol);
+    } catch {
+      return true;
+    }
+  });
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be comma-separated http(s) URLs (bad: ${bad.join(', ')})`,
+    });
+    return z.NEVER;
+  }
+  return items;
+});

@@ -1,6 +1,7 @@
 // Phase 1 of closing, in the caller's short transaction with the giveaway row locked: freeze the entrants
-// and mark the giveaway closed, then either queue its draw or, with a custom requirement, hand it to the
-// creator (pending) with a notification job in the same transaction.
+// and mark the giveaway closed, then either queue its draw (status `drawing` when it waits for a drand round)
+// or, with a custom requirement, hand it to the creator (pending) with a notification job in the same
+// transaction.
 import type * as db from 'zapatos/db';
 import { MANUAL_WINNERS_WINDOW_MS, assertTransition } from '../giveaways/lifecycle.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -11,13 +12,15 @@ import {
   hasCustomRequirement,
   insertDrawRun,
   markClosed,
+  selectBeaconRound,
   type LockedGiveaway,
 } from './draws.queries.ts';
 
 export type ClosedAs = 'drawing' | 'pending';
 
 /**
- * Status stays `active` while the draw runs (phases 2–3); `closed_at` is the marker. Joins are refused once
+ * Without a beacon the status stays `active` while the draw runs (phases 2–3) and `closed_at` is the marker;
+ * with one it is `drawing`, which the public view shows while the round is awaited. Joins are refused once
  * ends_at has passed, and the row lock plus closed_at stop a join statement that was already waiting.
  */
 export async function closeLockedGiveaway(
@@ -33,8 +36,9 @@ export async function closeLockedGiveaway(
   const frozen = await freezeEntrantRows(tx, giveaway.id);
   // Nobody to pick by hand: a custom requirement changes nothing, the draw completes with no winners.
   const manual = frozen > 0 && (await hasCustomRequirement(tx, giveaway.id));
-  assertTransition(giveaway.status, manual ? 'pending' : 'completed', 'system');
-  await markClosed(tx, giveaway.id, manual);
+  const beacon = !manual && (await selectBeaconRound(tx, giveaway.id)) !== null;
+  assertTransition(giveaway.status, manual ? 'pending' : beacon ? 'drawing' : 'completed', 'system');
+  await markClosed(tx, giveaway.id, manual ? 'pending' : beacon ? 'drawing' : 'active');
   if (!manual) {
     await insertDrawRun(tx, giveaway.id, 'close');
     return 'drawing';

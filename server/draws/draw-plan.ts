@@ -1,17 +1,20 @@
-// Phase 2 of a draw, outside any row lock: rebuild the frozen entrants, derive the seed, walk the picks in
-// order checking requirements, and build the proof bundle from the exclusions found. Deterministic from
-// the database: the same frozen entrants, seed and recorded decisions always give the same bundle.
+// Phase 2 of a draw, outside any row lock: rebuild the frozen entrants and publish their root, wait for the
+// committed drand round (verified), derive the seed, walk the picks in order checking requirements, and build
+// the proof bundle from the exclusions found. Deterministic from the database and the beacon: the same frozen
+// entrants, seed, round and recorded decisions always give the same bundle.
 import type pg from 'pg';
+import { verifyQuicknetSignature } from './beacon-verifier.ts';
 import type { RequirementsEvaluator } from './collaborators.ts';
+import { commitEntrants } from './commitment.ts';
+import { BeaconUnavailableError, type BeaconSource, type VerifiedBeacon } from './drand-relays.ts';
 import { selectDrawInputs, selectDrawRequirements, selectPickDecisions } from './draws.queries.ts';
 import { decideEligibility } from './eligibility.ts';
-import { selectFrozenEntrants } from './entrants.queries.ts';
+import type { FrozenEntrantsStore } from './frozen-entrants.ts';
 import { PickOrder } from './pick-order.ts';
 import { walkPicks } from './pick-walk.ts';
 import {
   buildProofBundle,
   deriveSeed,
-  freezeEntrants,
   type FrozenEntrants,
   type RandomProofBundle,
 } from './protocol/index.ts';
@@ -24,6 +27,9 @@ export interface DrawPlan {
 
 export interface PlanDeps {
   pool: pg.Pool;
+  frozen: FrozenEntrantsStore;
+  /** null: no drand relays configured; a giveaway committed to a round then waits (never drawn without it). */
+  beacon: BeaconSource | null;
   evaluator: RequirementsEvaluator;
   checkConcurrency: number;
   checkRetryDelaysMs: readonly number[];
@@ -33,11 +39,11 @@ export async function planDraw(deps: PlanDeps, giveawayId: string, signal: Abort
   const inputs = await selectDrawInputs(deps.pool, giveawayId);
   if (!inputs) throw new Error(`giveaway ${giveawayId} vanished before its draw`);
   if (!inputs.serverSeed) throw new Error(`giveaway ${giveawayId} has no draw commitment`);
-  // Beacon draws need the drand round's signature, which nothing fetches yet; refuse rather than ignore it.
-  if (inputs.beacon !== null)
-    throw new Error(`giveaway ${giveawayId} commits to a beacon; not supported yet`);
 
-  const entrants = freezeEntrants(await selectFrozenEntrants(deps.pool, giveawayId));
+  const entrants = await deps.frozen.get(giveawayId);
+  // The root is public before the beacon is asked for (and checked against what close published).
+  await commitEntrants(deps.pool, giveawayId, entrants.root.toString('hex'), entrants.count);
+  const beacon = inputs.beaconRound === null ? null : await fetchBeacon(deps, inputs.beaconRound, signal);
   const requirements = await selectDrawRequirements(deps.pool, giveawayId);
   const needed = inputs.winnersCount + inputs.reservesCount;
 
@@ -49,7 +55,7 @@ export async function planDraw(deps: PlanDeps, giveawayId: string, signal: Abort
       serverSeed: inputs.serverSeed,
       giveawayId,
       entrantsRoot: entrants.root,
-      beaconRandomness: null,
+      beaconRandomness: beacon ? Buffer.from(beacon.randomness, 'hex') : null,
     });
     const order = new PickOrder(entrants, seed);
     const eligibility = {
@@ -77,7 +83,8 @@ export async function planDraw(deps: PlanDeps, giveawayId: string, signal: Abort
   const bundle = buildProofBundle({
     giveawayId,
     serverSeed: inputs.serverSeed,
-    beacon: null,
+    beacon,
+    verifyBeaconSignature: verifyQuicknetSignature,
     entrants,
     winnersCount: inputs.winnersCount,
     reservesCount: inputs.reservesCount,
@@ -91,4 +98,13 @@ export async function planDraw(deps: PlanDeps, giveawayId: string, signal: Abort
     }
   }
   return { giveawayId, entrants, bundle };
+}
+
+async function fetchBeacon(deps: PlanDeps, round: number, signal: AbortSignal): Promise<VerifiedBeacon> {
+  if (!deps.beacon) {
+    throw new BeaconUnavailableError(
+      `drand round ${round} is committed but no relay is configured (DRAND_URLS)`,
+    );
+  }
+  return deps.beacon.fetchRound(round, signal);
 }

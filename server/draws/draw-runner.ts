@@ -7,12 +7,16 @@ import { assertTransition } from '../giveaways/lifecycle.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { JobEnqueuer, RequirementsEvaluator } from './collaborators.ts';
 import { planDraw, type DrawPlan } from './draw-plan.ts';
+import { BeaconUnavailableError, type BeaconSource } from './drand-relays.ts';
+import type { FrozenEntrantsStore } from './frozen-entrants.ts';
 import { writeResult } from './draw-result.ts';
 import { lockGiveaway, releaseDrawRun, renewLease, type ClaimedRun } from './draws.queries.ts';
 import { deleteDrawRun } from './result.queries.ts';
 
 export interface DrawRunnerDeps {
   pool: pg.Pool;
+  frozen: FrozenEntrantsStore;
+  beacon: BeaconSource | null;
   logger: Logger;
   requirements: RequirementsEvaluator;
   jobs: JobEnqueuer;
@@ -53,13 +57,21 @@ export class DrawRunner {
       return await this.commit(plan);
     } catch (err) {
       const stopping = stop?.aborted === true;
-      const retryInMs = stopping
-        ? 0
-        : Math.min(this.deps.retryBaseMs * 2 ** (claim.attempts - 1), MAX_RETRY_MS);
-      this.deps.logger.error(
-        { err, giveawayId, attempt: claim.attempts, retryInMs },
-        'Draw failed; will retry',
-      );
+      const backoff = Math.min(this.deps.retryBaseMs * 2 ** (claim.attempts - 1), MAX_RETRY_MS);
+      const waiting = err instanceof BeaconUnavailableError;
+      const retryInMs = stopping ? 0 : waiting ? Math.min(err.retryInMs ?? backoff, MAX_RETRY_MS) : backoff;
+      if (waiting && !stopping) {
+        // Expected around ends_at (the round is seconds away); the giveaway stays `drawing` until it verifies.
+        this.deps.logger.warn(
+          { giveawayId, attempt: claim.attempts, retryInMs, reason: err.message },
+          'Draw waits for its drand beacon',
+        );
+      } else {
+        this.deps.logger.error(
+          { err, giveawayId, attempt: claim.attempts, retryInMs },
+          'Draw failed; will retry',
+        );
+      }
       await releaseDrawRun(this.deps.pool, giveawayId, token, retryInMs, errorText(err)).catch((e: unknown) =>
         this.deps.logger.error(
           { err: e, giveawayId },
@@ -78,6 +90,8 @@ export class DrawRunner {
     return planDraw(
       {
         pool: this.deps.pool,
+        frozen: this.deps.frozen,
+        beacon: this.deps.beacon,
         evaluator: this.deps.requirements,
         checkConcurrency: this.deps.checkConcurrency,
         checkRetryDelaysMs: this.deps.checkRetryDelaysMs,
@@ -93,7 +107,9 @@ export class DrawRunner {
       const g = await lockGiveaway(tx, plan.giveawayId, this.deps.manualWindowMs);
       if (!g) return 'skipped';
       const awaiting =
-        (g.status === 'active' && g.closedAt !== null) || (g.status === 'pending' && g.fallbackDue);
+        (g.status === 'active' && g.closedAt !== null) ||
+        g.status === 'drawing' ||
+        (g.status === 'pending' && g.fallbackDue);
       if (!awaiting) {
         // Another node finished it, the owner finalised or cancelled it: nothing to write, stop retrying.
         await deleteDrawRun(tx, plan.giveawayId);

@@ -89,12 +89,24 @@ export async function hasCustomRequirement(client: db.Queryable, giveawayId: str
   return rows[0]?.found ?? false;
 }
 
-export async function markClosed(tx: db.Queryable, giveawayId: string, pending: boolean): Promise<void> {
+/** Marks entries closed; `status` is where the giveaway waits: active (draw queued), drawing (beacon), pending. */
+export async function markClosed(
+  tx: db.Queryable,
+  giveawayId: string,
+  status: 'active' | 'drawing' | 'pending',
+): Promise<void> {
   await db.sql`
-    UPDATE giveaways SET closed_at = now(),
-      status = ${pending ? db.sql`'pending'` : db.sql`status`},
-      pending_since = ${pending ? db.sql`now()` : db.sql`pending_since`}
+    UPDATE giveaways SET closed_at = now(), status = ${db.param(status)}::giveaway_status,
+      pending_since = ${status === 'pending' ? db.sql`now()` : db.sql`pending_since`}
     WHERE id = ${db.param(giveawayId)}`.run(tx);
+}
+
+/** The drand round a giveaway committed to at creation, or null (commit-reveal only). */
+export async function selectBeaconRound(client: db.Queryable, giveawayId: string): Promise<number | null> {
+  const rows = await db.sql<db.SQL, Array<{ round: number | null }>>`
+    SELECT (beacon->>'round')::bigint::float8 AS round FROM draw_commitments
+    WHERE giveaway_id = ${db.param(giveawayId)}`.run(client);
+  return rows[0]?.round ?? null;
 }
 
 export async function insertDrawRun(tx: db.Queryable, giveawayId: string, kind: DrawRunKind): Promise<void> {
@@ -192,7 +204,8 @@ export interface DrawInputs {
   winnersCount: number;
   reservesCount: number;
   serverSeed: Buffer | null;
-  beacon: unknown;
+  /** The committed drand round, or null (commit-reveal only). */
+  beaconRound: number | null;
 }
 
 export async function selectDrawInputs(
@@ -205,10 +218,11 @@ export async function selectDrawInputs(
     winners_count: number;
     reserves_count: number;
     server_seed: Buffer | null;
-    beacon: unknown;
+    beacon_round: number | null;
   };
   const rows = await db.sql<db.SQL, Row[]>`
-    SELECT g.status, g.creator_id, g.winners_count, g.reserves_count, c.server_seed, c.beacon
+    SELECT g.status, g.creator_id, g.winners_count, g.reserves_count, c.server_seed,
+      (c.beacon->>'round')::bigint::float8 AS beacon_round
     FROM giveaways g LEFT JOIN draw_commitments c ON c.giveaway_id = g.id
     WHERE g.id = ${db.param(giveawayId)}`.run(client);
   const r = rows[0];
@@ -219,7 +233,7 @@ export async function selectDrawInputs(
     winnersCount: r.winners_count,
     reservesCount: r.reserves_count,
     serverSeed: r.server_seed,
-    beacon: r.beacon,
+    beaconRound: r.beacon_round,
   };
 }
 

@@ -1,27 +1,24 @@
-// REST edge of closing and drawing (mounted under /api/v1 behind auth): the public proof and entrant list,
-// inclusion proofs, and the Mini App's manual-winners routes (mini-app-api §3.12–3.14, §3.21).
+// REST edge of closing and drawing (mounted under /api/v1 behind auth): the proof and entrant list, inclusion
+// proofs, rerolls, and the Mini App's manual-winners routes (mini-app-api §3.12–3.14, §3.21).
 import { Router } from 'express';
 import {
   DrawGiveawayParams,
-  EntrantsQuery,
   InclusionQuery,
   PreviewFields,
+  RerollBody,
+  RerollParams,
 } from '../../schema/contract/draws.ts';
 import { principalOf } from '../auth/index.ts';
 import { parseInput } from '../platform/http/validate.ts';
 import { candidateText, readCandidateUpload, uploadField } from './candidate-upload.ts';
 import type { DrawService } from './draws.service.ts';
+import { entrantsHandler, inclusionHandler, type ProofReader } from './proof-handlers.ts';
 
-export type DrawRoutesService = Pick<
-  DrawService,
-  | 'getProof'
-  | 'listEntrants'
-  | 'inclusionProof'
-  | 'uploadCandidates'
-  | 'previewCandidates'
-  | 'listLoadedWinners'
-  | 'clearLoadedWinners'
->;
+export type DrawRoutesService = ProofReader &
+  Pick<
+    DrawService,
+    'reroll' | 'uploadCandidates' | 'previewCandidates' | 'listLoadedWinners' | 'clearLoadedWinners'
+  >;
 
 export function drawsRoutes(draws: DrawRoutesService): Router {
   const router = Router();
@@ -41,16 +38,20 @@ export function drawsRoutes(draws: DrawRoutesService): Router {
     res.json(await draws.getProof(idOf(req.params)));
   });
 
-  router.get('/giveaways/:id/entrants', async (req, res) => {
-    const id = idOf(req.params);
-    const query = parseInput(EntrantsQuery, req.query, 'query');
-    res.json(await draws.listEntrants(id, query));
-  });
+  router.get('/giveaways/:id/entrants', entrantsHandler(draws));
 
   router.get('/giveaways/:id/inclusion-proof', async (req, res) => {
     const id = idOf(req.params);
     const { user_id } = parseInput(InclusionQuery, req.query, 'query');
     res.json(await draws.inclusionProof(id, user_id ?? principalOf(req).userId));
+  });
+
+  router.get('/giveaways/:id/inclusion/:user_id', inclusionHandler(draws));
+
+  router.post('/giveaways/:id/winners/:place/reroll', async (req, res) => {
+    const { id, place } = parseInput(RerollParams, req.params, 'path');
+    const body = parseInput(RerollBody, req.body ?? {}, 'body');
+    res.json(await draws.reroll(principalOf(req), id, place, body));
   });
 
   router.post(

@@ -37,8 +37,19 @@ export async function decideEligibility(opts: EligibilityOptions, userId: number
   return recordPickDecision(opts.pool, opts.giveawayId, userId, decision);
 }
 
+/** The same decision without recording it: rerolls publish theirs in the proof bundle itself. */
+export async function checkEligibility(
+  opts: Omit<EligibilityOptions, 'recorded' | 'giveawayId'>,
+  userId: number,
+): Promise<PickDecision> {
+  const subject = await selectSubject(opts.pool, userId);
+  if (!subject) return { eligible: false, reason: USER_UNKNOWN };
+  if (opts.requirements.length === 0) return { eligible: true, reason: null };
+  return evaluateWithRetries(opts, subject);
+}
+
 async function evaluateWithRetries(
-  opts: EligibilityOptions,
+  opts: Pick<EligibilityOptions, 'evaluator' | 'requirements' | 'retryDelaysMs' | 'signal'>,
   subject: { userId: number; isPremium: boolean; walletAddress: string | null },
 ): Promise<PickDecision> {
   for (let attempt = 0; ; attempt++) {

@@ -1,5 +1,15 @@
 // Public surface of closing and drawing. The pure protocol lives in ./protocol (its own index).
-export { createCommitment, type Commitment } from './commitment.ts';
+export { createCommitment, type BeaconChoice, type Commitment } from './commitment.ts';
+export {
+  BeaconUnavailableError,
+  DrandRelays,
+  parseDrandUrls,
+  type BeaconSource,
+  type DrandRelaysOptions,
+  type VerifiedBeacon,
+} from './drand-relays.ts';
+export { verifyQuicknetSignature } from './beacon-verifier.ts';
+export { publicDrawsRoutes } from './public-draws.routes.ts';
 export type {
   DrawPrincipal,
   JobEnqueuer,

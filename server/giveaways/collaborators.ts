@@ -11,6 +11,11 @@ export interface RequirementsPort<TRow = unknown> {
 }
 
 export interface DrawsPort {
-  createCommitment(tx: db.Queryable, giveawayId: string): Promise<unknown>;
+  /** `beacon` undefined: the server's default (drand when relays are configured). */
+  createCommitment(
+    tx: db.Queryable,
+    giveawayId: string,
+    options?: { beacon?: 'drand' | 'none' | undefined },
+  ): Promise<unknown>;
   finalizeManual(principal: Pick<Principal, 'userId' | 'isAdmin'>, giveawayId: string): Promise<unknown>;
 }

@@ -1,6 +1,7 @@
 // Turns database rows into the Mini App's giveaway shape (IGiveaway): numbers for Telegram ids, ISO dates,
 // arrays never null, usernames without "@".
 import type {
+  BeaconCommitmentView,
   GiveawayView,
   PrizeView,
   SponsorView,
@@ -75,6 +76,10 @@ export function toGiveawayView(
     requirements,
     winners,
     seed_commitment: row.commitment?.seed_commitment ?? null,
+    // Draw protocol §1–§2: public before the draw, so anyone can later check the proof against them.
+    beacon: (row.commitment?.beacon ?? null) as BeaconCommitmentView | null,
+    entrants_root: row.proof?.entrants_root ?? row.commitment?.entrants_root ?? null,
+    entrants_count: row.proof ? row.proof.entrants_count : (row.commitment?.entrants_count ?? null),
   };
 }
 

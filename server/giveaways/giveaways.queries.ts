@@ -25,7 +25,13 @@ const viewLateral = () => ({
   commitment: db.selectOne(
     'draw_commitments',
     { giveaway_id: db.parent('id') },
-    { columns: ['seed_commitment'] },
+    { columns: ['seed_commitment', 'beacon', 'entrants_root', 'entrants_count'] },
+  ),
+  // Drawn giveaways (including manual and imported ones) publish the entrant root in their proof.
+  proof: db.selectOne(
+    'draw_proofs',
+    { giveaway_id: db.parent('id') },
+    { columns: ['entrants_root', 'entrants_count'] },
   ),
 });
 

@@ -38,7 +38,7 @@ export type ListKind =
   | 'creator'
   | 'creator/finished';
 
-const LIVE: s.giveaway_status[] = ['scheduled', 'active', 'pending'];
+const LIVE: s.giveaway_status[] = ['scheduled', 'active', 'drawing', 'pending'];
 const FINISHED: s.giveaway_status[] = ['completed', 'cancelled'];
 const MAX_DURATION_S = 60 * 24 * 3600;
 
@@ -90,7 +90,7 @@ export class GiveawaysService {
       );
       await this.attachSponsors(tx, principal.userId, row.id, sponsorIds);
       await this.deps.requirements.insertForGiveaway(tx, row.id, requirements);
-      await this.deps.draws.createCommitment(tx, row.id);
+      await this.deps.draws.createCommitment(tx, row.id, { beacon: body.beacon });
       return row.id;
     });
     return this.get(principal, id);

@@ -10,7 +10,9 @@ export const TRANSITIONS: Readonly<
   Record<GiveawayStatus, Partial<Record<GiveawayStatus, readonly Actor[]>>>
 > = {
   scheduled: { active: ['system', 'owner'], cancelled: ['owner', 'system'] },
-  active: { completed: ['system'], pending: ['system'], cancelled: ['owner', 'system'] },
+  // active → drawing: entries closed and the draw waits for its drand round (never a weaker source).
+  active: { drawing: ['system'], completed: ['system'], pending: ['system'], cancelled: ['owner', 'system'] },
+  drawing: { completed: ['system'] },
   // pending → completed: the owner finalises uploaded winners, or the system draws after 24 h.
   pending: { completed: ['owner', 'system'] },
   completed: {},

@@ -13,7 +13,13 @@ import { Leadership } from './leadership.ts';
 import type { WatcherSource } from './presence.ts';
 import type { RealtimeServer } from './realtime-server.ts';
 import { relayMetrics, type RelayMetrics } from './relay-metrics.ts';
-import { selectDrawResults, selectResyncStates, selectStates, type GiveawayState } from './relay.queries.ts';
+import {
+  selectDrawResults,
+  selectRerollsAfter,
+  selectResyncStates,
+  selectStates,
+  type GiveawayState,
+} from './relay.queries.ts';
 
 export interface ChangeRelayOptions {
   connectionString: string;
@@ -49,6 +55,7 @@ interface Emitted {
   status: GiveawayState['status'];
   count: number;
   contentVersion: number;
+  rerollsCount: number;
 }
 
 const RESYNC_CHUNK = 1_000;
@@ -239,10 +246,19 @@ export class ChangeRelay {
         count: !last || last.count !== state.participantsCount,
         updated: last !== undefined && last.contentVersion !== state.contentVersion,
         drawn: state.status === 'completed' && last?.status !== 'completed',
+        // Only rerolls this relay saw happen: a client that (re)subscribes gets them in its snapshot.
+        rerolledAfter:
+          last !== undefined && state.rerollsCount > last.rerollsCount ? last.rerollsCount : undefined,
       });
     }
     const drawnIds = plans.filter((p) => p.drawn).map((p) => p.state.id);
-    const results = await selectDrawResults(this.pool, drawnIds);
+    const rerolledAfter = plans.flatMap((p) =>
+      p.rerolledAfter === undefined ? [] : [{ id: p.state.id, after: p.rerolledAfter }],
+    );
+    const [results, rerolls] = await Promise.all([
+      selectDrawResults(this.pool, drawnIds),
+      selectRerollsAfter(this.pool, rerolledAfter),
+    ]);
     for (const { state, last, status, count, updated, drawn } of plans) {
       const room = roomOf(state.id);
       // `since` lets a client tell coalescing (versions skipped on purpose) from a missed event: it is the
@@ -260,13 +276,16 @@ export class ChangeRelay {
       if (updated) this.send(room, false, 'giveaway:updated', base);
       const result = drawn ? results.get(state.id) : undefined;
       if (result) this.send(room, false, 'giveaway:drawn', { ...base, ...result });
-      const sent = count || status || updated || result !== undefined;
+      const newRerolls = rerolls.get(state.id) ?? [];
+      for (const reroll of newRerolls) this.send(room, false, 'giveaway:rerolled', { ...base, ...reroll });
+      const sent = count || status || updated || result !== undefined || newRerolls.length > 0;
       this.emitted.set(state.id, {
         version: state.version,
         sentVersion: sent ? state.version : last?.sentVersion,
         status: state.status,
         count: state.participantsCount,
         contentVersion: state.contentVersion,
+        rerollsCount: state.rerollsCount,
       });
     }
   }

@@ -1,7 +1,7 @@
 // SQL of the change relay: the realtime state of notified or live giveaways, and draw results to publish.
 import * as db from 'zapatos/db';
 import type * as s from 'zapatos/schema';
-import type { DrawnEvent, DrawnWinner } from '../../schema/contract/realtime.ts';
+import type { DrawnEvent, DrawnWinner, RerolledEvent } from '../../schema/contract/realtime.ts';
 
 export interface GiveawayState {
   id: string;
@@ -9,6 +9,8 @@ export interface GiveawayState {
   status: s.giveaway_status;
   participantsCount: number;
   contentVersion: number;
+  /** Rerolls appended to the proof so far: the relay emits the ones it has not sent yet. */
+  rerollsCount: number;
 }
 
 interface StateRow {
@@ -17,6 +19,7 @@ interface StateRow {
   status: s.giveaway_status;
   participants_count: number;
   content_version: string;
+  rerolls_count: number;
 }
 
 const toState = (r: StateRow): GiveawayState => ({
@@ -25,13 +28,15 @@ const toState = (r: StateRow): GiveawayState => ({
   status: r.status,
   participantsCount: r.participants_count,
   contentVersion: Number(r.content_version),
+  rerollsCount: r.rerolls_count,
 });
 
 /** One statement per tick whatever the number of notified giveaways. Deleted ones are simply absent. */
 export async function selectStates(client: db.Queryable, ids: readonly string[]): Promise<GiveawayState[]> {
   if (ids.length === 0) return [];
   const rows = await db.sql<s.giveaways.SQL, StateRow[]>`
-    SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'}, ${'content_version'} FROM ${'giveaways'}
+    SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'}, ${'content_version'},
+      ${'rerolls_count'} FROM ${'giveaways'}
     WHERE ${'id'} = ANY(${db.param(ids)}::uuid[])`.run(client);
   return rows.map(toState);
 }
@@ -42,10 +47,12 @@ export async function selectStates(client: db.Queryable, ids: readonly string[])
  */
 export async function selectResyncStates(client: db.Queryable, recentSec: number): Promise<GiveawayState[]> {
   const rows = await db.sql<s.giveaways.SQL, StateRow[]>`
-    SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'}, ${'content_version'} FROM ${'giveaways'}
-    WHERE ${'status'} IN ('scheduled', 'active', 'pending')
+    SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'}, ${'content_version'},
+      ${'rerolls_count'} FROM ${'giveaways'}
+    WHERE ${'status'} IN ('scheduled', 'active', 'drawing', 'pending')
     UNION ALL
-    SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'}, ${'content_version'} FROM ${'giveaways'}
+    SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'}, ${'content_version'},
+      ${'rerolls_count'} FROM ${'giveaways'}
     WHERE ${'status'} IN ('completed', 'cancelled')
       AND ${'updated_at'} > now() - make_interval(secs => ${db.param(recentSec)})`.run(client);
   return rows.map(toState);
@@ -115,6 +122,37 @@ export async function selectDrawResults(
       ...(w.username ? { username: w.username } : {}),
       prizes: w.prizes,
     });
+  }
+  return out;
+}
+
+export type Reroll = Pick<RerolledEvent, 'place' | 'replaced_user_id' | 'by_user_id' | 'reason'>;
+
+/** The rerolls of each giveaway after the first `after` ones, in order, read from its proof bundle. */
+export async function selectRerollsAfter(
+  client: db.Queryable,
+  wanted: ReadonlyArray<{ id: string; after: number }>,
+): Promise<Map<string, Reroll[]>> {
+  const out = new Map<string, Reroll[]>();
+  if (wanted.length === 0) return out;
+  const rows = await db.sql<db.SQL, Array<{ giveaway_id: string; reroll: Record<string, unknown> }>>`
+    SELECT w.id AS giveaway_id, r.value AS reroll
+    FROM unnest(${db.param(wanted.map((w) => w.id))}::uuid[], ${db.param(wanted.map((w) => w.after))}::int[])
+      AS w(id, after)
+    JOIN draw_proofs p ON p.giveaway_id = w.id
+    CROSS JOIN LATERAL jsonb_array_elements(COALESCE(p.bundle->'rerolls', '[]'::jsonb))
+      WITH ORDINALITY AS r(value, ord)
+    WHERE r.ord > w.after
+    ORDER BY w.id, r.ord`.run(client);
+  for (const { giveaway_id, reroll } of rows) {
+    const list = out.get(giveaway_id) ?? [];
+    list.push({
+      place: Number(reroll.place),
+      replaced_user_id: Number(reroll.replaced_user_id),
+      by_user_id: Number(reroll.by_user_id),
+      reason: String(reroll.reason),
+    });
+    out.set(giveaway_id, list);
   }
   return out;
 }

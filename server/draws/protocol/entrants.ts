@@ -23,6 +23,18 @@ export interface FrozenEntrants {
 export const MAX_WEIGHT = 0x7fffffff;
 const TWO_POW_32 = 0x1_0000_0000;
 
+/** Entrants as three parallel columns (ids split into u32 halves), the shape the hot paths share. */
+export interface EntrantColumns {
+  readonly idHi: Uint32Array;
+  readonly idLo: Uint32Array;
+  readonly weights: Uint32Array;
+}
+
+/** Columns in canonical order, validated, with their total weight. */
+export interface CanonicalColumns extends EntrantColumns {
+  readonly totalWeight: number;
+}
+
 /**
  * Validates entrants (1 ≤ weight ≤ 2^31−1, 1 ≤ user_id < 2^63, unique ids, Σw < 2^53), puts them in canonical
  * order and builds the Merkle tree. Input order does not matter. Throws DrawProtocolError('INVALID_ENTRANTS').
@@ -33,7 +45,6 @@ export function freezeEntrants(entrants: readonly EntrantInput[]): FrozenEntrant
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);
   const w = new Uint32Array(n);
-  let total = 0;
   for (let i = 0; i < n; i++) {
     const e = entrants[i] as EntrantInput | null | undefined;
     if (typeof e !== 'object' || e === null) throw bad(`entrant #${i} is not an object`);
@@ -59,19 +70,53 @@ export function freezeEntrants(entrants: readonly EntrantInput[]): FrozenEntrant
       );
     }
     w[i] = weight;
+  }
+  const canonical = canonicalColumns({ idHi: hi, idLo: lo, weights: w }, true);
+  const tree = buildMerkleTree(hashLeaves(canonical.idHi, canonical.idLo, canonical.weights));
+  return frozenFromColumns(canonical, tree);
+}
+
+/**
+ * Validates columns (e.g. read straight from the database) and puts them in canonical order: in place when
+ * already ascending, else sorted into new arrays. `scratch` lets the sort reuse the input id columns.
+ */
+export function canonicalColumns(columns: EntrantColumns, scratch = false): CanonicalColumns {
+  const { idHi, idLo, weights } = columns;
+  const n = weights.length;
+  if (idHi.length !== n || idLo.length !== n) throw bad('entrant columns differ in length');
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const h = idHi[i] as number;
+    const w = weights[i] as number;
+    if (h >= 0x8000_0000 || (h === 0 && idLo[i] === 0)) {
+      throw bad(`entrant #${i}: user_id must be an integer with 1 ≤ id < 2^63`);
+    }
+    if (w < 1 || w > MAX_WEIGHT) throw bad(`entrant #${i}: weight must be an integer in 1..2^31-1, got ${w}`);
     // Exact while below 2^53, and the sum only grows, so checking once at the end is enough.
-    total += weight;
+    total += w;
   }
   if (total >= Number.MAX_SAFE_INTEGER + 1) throw bad('total weight must be below 2^53');
-
-  const [idHi, idLo, weights] = sortColumns(hi, lo, w);
+  const [sHi, sLo, sW] = sortColumns(idHi, idLo, weights, scratch);
   for (let i = 1; i < n; i++) {
-    if (idHi[i] === idHi[i - 1] && idLo[i] === idLo[i - 1]) {
-      throw bad(`duplicate user_id ${joinId(idHi[i] as number, idLo[i] as number).toString()}`);
+    if (sHi[i] === sHi[i - 1] && sLo[i] === sLo[i - 1]) {
+      throw bad(`duplicate user_id ${joinId(sHi[i] as number, sLo[i] as number).toString()}`);
     }
   }
-  const tree = buildMerkleTree(hashLeaves(idHi, idLo, weights));
-  return { count: n, idHi, idLo, weights, totalWeight: total, tree, root: tree.root };
+  return { idHi: sHi, idLo: sLo, weights: sW, totalWeight: total };
+}
+
+/** Assembles frozen entrants from canonical columns and the Merkle tree over their leaves (built anywhere). */
+export function frozenFromColumns(columns: CanonicalColumns, tree: MerkleTree): FrozenEntrants {
+  if (tree.count !== columns.weights.length) throw bad('tree and columns differ in size');
+  return {
+    count: tree.count,
+    idHi: columns.idHi,
+    idLo: columns.idLo,
+    weights: columns.weights,
+    totalWeight: columns.totalWeight,
+    tree,
+    root: tree.root,
+  };
 }
 
 export function entrantUserId(entrants: FrozenEntrants, index: number): bigint {
@@ -123,6 +168,7 @@ function sortColumns(
   hi: Uint32Array,
   lo: Uint32Array,
   w: Uint32Array,
+  mayOverwrite: boolean,
 ): [Uint32Array, Uint32Array, Uint32Array] {
   const n = hi.length;
   let sorted = true;
@@ -132,6 +178,7 @@ function sortColumns(
     sorted = ph < ch || (ph === ch && (lo[i - 1] as number) <= (lo[i] as number));
   }
   if (sorted) return [hi, lo, w];
+  if (!mayOverwrite) return sortColumns(Uint32Array.from(hi), Uint32Array.from(lo), w, true);
 
   const RADIX = 0x10000;
   // One histogram per digit, from a single read of the data.
@@ -171,7 +218,7 @@ function sortColumns(
       dstLo[to] = l;
       dstIdx[to] = srcIdx[i] as number;
     }
-    // hi and lo are freezeEntrants' own scratch columns, so they may be overwritten as buffers.
+    // hi and lo are the caller's scratch columns (mayOverwrite), so they may be overwritten as buffers.
     [srcHi, dstHi] = [dstHi, srcHi];
     [srcLo, dstLo] = [dstLo, srcLo];
     [srcIdx, dstIdx] = [dstIdx, srcIdx];

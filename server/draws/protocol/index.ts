@@ -23,10 +23,14 @@ export {
 } from './merkle.ts';
 export {
   MAX_WEIGHT,
+  canonicalColumns,
   canonicalEntrantList,
   entrantUserId,
   findEntrantIndex,
   freezeEntrants,
+  frozenFromColumns,
+  type CanonicalColumns,
+  type EntrantColumns,
   type EntrantInput,
   type FrozenEntrants,
 } from './entrants.ts';

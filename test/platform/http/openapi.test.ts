@@ -41,6 +41,8 @@ describe('OpenAPI document', () => {
       const path = op.path
         .replace(':creator_id', '5')
         .replace(':username', 'somechannel')
+        .replace(':user_id', '5')
+        .replace(':place', '1')
         .replace(':chat', 'somechannel')
         .replace(/:id/g, '00000000-0000-4000-8000-000000000000');
       const res = await call(path, { method: op.method.toUpperCase(), ...(op.body ? { json: {} } : {}) });
