@@ -25,5 +25,11 @@ export function createPool(target: PgTarget, settings: PoolSettings): pg.Pool {
   // An idle client losing its connection (PostgreSQL restart) emits here; without a listener it would crash
   // the process. The pool discards the client and the next checkout reconnects.
   pool.on('error', () => undefined);
+  // pg-pool removes its listener while a client is checked out (transactions hold one), and a pg Client
+  // with no 'error' listener turns a reset socket (PostgreSQL restart, failover) into an uncaught exception
+  // that kills the process. The statement in flight still rejects with the error; this only keeps it local.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
