@@ -1,6 +1,7 @@
 // SQL of frozen entrants and published proofs: the whole canonical list (for drawing and verifying), keyset
 // pages of it (served beside the proof), and the stored bundle.
 import * as db from 'zapatos/db';
+import type { DrawCommitmentResponse } from '../../schema/contract/draws.ts';
 import type { EntrantColumns, ProofBundle } from './protocol/index.ts';
 import { parseBigintArray, parseIntegerArray } from './pg-int-arrays.ts';
 
@@ -128,16 +129,8 @@ export async function proofExists(client: db.Queryable, giveawayId: string): Pro
   return row !== undefined;
 }
 
-export interface CommitmentSummary {
-  giveaway_id: string;
-  status: string;
-  ends_at: string;
-  seed_commitment: string;
-  beacon: { network: 'drand-quicknet'; chain_hash: string; round: number } | null;
-  entrants_root: string | null;
-  entrants_count: number | null;
-  drawn: boolean;
-}
+/** The wire shape is the contract's; the query returns it as is. */
+export type CommitmentSummary = DrawCommitmentResponse;
 
 export async function selectCommitmentSummary(
   client: db.Queryable,
