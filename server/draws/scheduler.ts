@@ -3,6 +3,7 @@
 // (requirement checks, possibly slow) run in separate lanes, so a long draw never delays the next close.
 import type { Logger } from '../platform/logger.ts';
 import type { CloseReport, DrawReport } from './draws.service.ts';
+import { SerialLane } from './serial-lane.ts';
 
 /** The part of DrawService the scheduler drives. */
 export interface SchedulableDraws {
@@ -33,10 +34,14 @@ export class DrawScheduler {
   private running = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private aimTimer: NodeJS.Timeout | undefined;
-  private closeLane: Promise<void> | null = null;
-  private closeAgain = false;
-  private drawLane: Promise<void> | null = null;
-  private drawAgain = false;
+  private readonly closeLane = new SerialLane(
+    () => this.closePass(),
+    () => this.running,
+  );
+  private readonly drawLane = new SerialLane(
+    () => this.drawPass(),
+    () => this.running,
+  );
 
   constructor(private readonly opts: DrawSchedulerOptions) {
     this.log = opts.logger.child({ module: 'draw-scheduler' });
@@ -54,18 +59,7 @@ export class DrawScheduler {
 
   /** Run a pass soon: called by the poll, the aim timer, and the realtime relay on giveaway changes. */
   nudge(): void {
-    if (!this.running) return;
-    if (this.closeLane) {
-      this.closeAgain = true;
-      return;
-    }
-    this.closeLane = this.closePass().finally(() => {
-      this.closeLane = null;
-      if (this.closeAgain) {
-        this.closeAgain = false;
-        this.nudge();
-      }
-    });
+    this.closeLane.trigger();
   }
 
   /** Stops timers, aborts draws in progress (their leases are released for another node) and waits. */
@@ -74,9 +68,9 @@ export class DrawScheduler {
     this.stopper.abort();
     clearInterval(this.pollTimer);
     clearTimeout(this.aimTimer);
-    await Promise.allSettled([this.closeLane, this.drawLane]);
+    await Promise.all([this.closeLane.settled(), this.drawLane.settled()]);
     // A lane finishing during the wait may have started the other one.
-    await Promise.allSettled([this.closeLane, this.drawLane]);
+    await Promise.all([this.closeLane.settled(), this.drawLane.settled()]);
   }
 
   private async closePass(): Promise<void> {
@@ -88,23 +82,8 @@ export class DrawScheduler {
     } catch (err) {
       this.log.error({ err }, 'Closing due giveaways failed; retrying on the next tick');
     }
-    this.startDraws();
+    this.drawLane.trigger();
     await this.aim();
-  }
-
-  private startDraws(): void {
-    if (!this.running) return;
-    if (this.drawLane) {
-      this.drawAgain = true;
-      return;
-    }
-    this.drawLane = this.drawPass().finally(() => {
-      this.drawLane = null;
-      if (this.drawAgain) {
-        this.drawAgain = false;
-        this.startDraws();
-      }
-    });
   }
 
   private async drawPass(): Promise<void> {
@@ -112,7 +91,7 @@ export class DrawScheduler {
       const report = await this.opts.drawService.runDueDraws(this.batch, this.stopper.signal);
       if (report.completed + report.failed > 0) this.log.info(report, 'Ran due draws');
       // A full batch means more may be waiting: go again rather than wait for the poll.
-      if (report.completed + report.failed + report.skipped >= this.batch) this.drawAgain = true;
+      if (report.completed + report.failed + report.skipped >= this.batch) this.drawLane.rerunAfterThis();
     } catch (err) {
       this.log.error({ err }, 'Running due draws failed; retrying on the next tick');
     }
