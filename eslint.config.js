@@ -15,6 +15,7 @@ export default tseslint.config(
       'test/overlay/artifacts/',
       '**/*.js',
       '**/*.mjs',
+      '**/*.cjs',
     ],
   },
   js.configs.recommended,

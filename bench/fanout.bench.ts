@@ -1,102 +1,184 @@
-// One room, many watchers: memory per idle websocket connection (server heap and RSS, from /metrics and
-// /proc), then a 10 Hz stream of count changes and how fast each event reaches every watcher.
-// Run: npx tsx bench/fanout.bench.ts [watchers=5000] [seconds=10]
-import { readFileSync } from 'node:fs';
-import { io, type Socket } from 'socket.io-client';
-import { freshDatabase, machine, percentile, startServer } from './support/bench-env.ts';
+// Fan-out against the floor, in one run: N websocket watchers (the C client bench/wsfan.c, so the load
+// generator is not the bottleneck) in one giveaway room fed at 10 Hz, first on raw uWebSockets.js publishing
+// the same frames to one topic (bench/support/raw-uws-server.mjs, no Socket.IO: the floor), then on our
+// server. Figure: deliveries per server CPU-second (user + system of the server's process tree, /proc),
+// its ratio to the floor (target ≥ 0.9), first→last arrival spread, and RSS per idle connection.
+// Run: npx tsx bench/fanout.bench.ts [watchers=5000] [seconds=8] [memory|redis]
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/support/free-port.ts';
+import { freshDatabase, machine, startServer } from './support/bench-env.ts';
+import {
+  buildC,
+  report,
+  runGenerator,
+  threadCpu,
+  threadCpuDelta,
+  treeCpuSeconds,
+  treeRssBytes,
+} from './support/measure.ts';
 
-const [watchers = 5000, seconds = 10] = process.argv.slice(2).map(Number);
-const db = await freshDatabase('bench_fanout');
-await db.pool.query(`INSERT INTO users (id) VALUES (1)`);
-const { rows } = await db.pool.query<{ id: string }>(
-  `INSERT INTO giveaways (creator_id, title, started_at, ends_at, duration, winners_count)
-   VALUES (1, 'fanout', now(), now() + interval '1 day', 86400, 1) RETURNING id`,
-);
-const id = rows[0]?.id ?? '';
-const server = await startServer({ DATABASE_URL: db.url, RATE_LIMIT: 'off', ROLES: 'api,realtime' });
+const [watchersArg = '5000', secondsArg = '8', adapter = 'memory'] = process.argv.slice(2);
+const watchers = Number(watchersArg);
+const seconds = Number(secondsArg);
+const wsfan = buildC('wsfan');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-async function serverMemory() {
-  const text = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
-  const heap = Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(text)?.[1]);
-  const status = readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) * 1024;
-  return { heap, rss };
+interface Run {
+  deliveries: number;
+  cpu: number;
+  perCpuSecond: number;
+  spreadP50: number;
+  spreadP99: number;
+  rssPerConnKB: number;
+  generatorCpu: number;
+  frames: number;
+  bytesPerFrame: number;
 }
 
-await new Promise((r) => setTimeout(r, 1000));
-const before = await serverMemory();
-const sockets: Socket[] = [];
-const received: number[] = [];
-let lastSentAt = new Map<number, number>();
-const arrivals = new Map<number, number[]>();
-for (let i = 0; i < watchers; i += 500) {
-  await Promise.all(
-    Array.from({ length: Math.min(500, watchers - i) }, async () => {
-      const s = io(`http://127.0.0.1:${server.realtimePort}`, {
-        transports: ['websocket'],
-        reconnection: false,
-        forceNew: true,
-      });
-      await new Promise<void>((resolve, reject) => {
-        s.once('connect', () => resolve());
-        s.once('connect_error', reject);
-      });
-      await s.timeout(30_000).emitWithAck('giveaway:subscribe', { giveaway_id: id });
-      s.on('giveaway:count', (e: { participants_count: number }) => {
-        const at = performance.now();
-        received.push(at);
-        const list = arrivals.get(e.participants_count) ?? [];
-        list.push(at);
-        arrivals.set(e.participants_count, list);
-      });
-      sockets.push(s);
-    }),
+/** Runs wsfan against a server pid and measures that pid's tree CPU from READY to the end. */
+async function measure(pid: number, port: number, giveawayId: string, onReady: () => void): Promise<Run> {
+  const rss0 = treeRssBytes(pid);
+  let cpu0 = 0;
+  let rssIdle = 0;
+  let threads0 = new Map<string, { user: number; system: number }>();
+  let cpu = NaN;
+  let stopAt = 0;
+  const out = await runGenerator(
+    wsfan,
+    ['127.0.0.1', String(port), giveawayId, String(watchers), String(seconds)],
+    () => {
+      rssIdle = treeRssBytes(pid);
+      cpu0 = treeCpuSeconds(pid);
+      threads0 = threadCpu(pid);
+      onReady();
+      // Read the CPU just before the generator closes its connections, so the disconnect storm is not
+      // counted as fan-out work.
+      stopAt = setTimeout(
+        () => {
+          cpu = treeCpuSeconds(pid) - cpu0;
+          if (process.env.BENCH_THREADS) console.table(threadCpuDelta(threads0, threadCpu(pid)));
+        },
+        seconds * 1000 - 100,
+      ) as unknown as number;
+    },
   );
+  void stopAt;
+  const deliveries = out.deliveries ?? 0;
+  return {
+    deliveries,
+    cpu,
+    perCpuSecond: deliveries / cpu,
+    spreadP50: out.spread_p50_ms ?? NaN,
+    spreadP99: out.spread_p99_ms ?? NaN,
+    rssPerConnKB: (rssIdle - rss0) / watchers / 1024,
+    generatorCpu: out.cpu_s ?? NaN,
+    frames: out.frames ?? NaN,
+    bytesPerFrame: (out.frame_bytes ?? NaN) / (out.frames ?? NaN),
+  };
 }
-await new Promise((r) => setTimeout(r, 2000));
-if (typeof globalThis.gc === 'function') globalThis.gc();
-const idle = await serverMemory();
 
-// 10 Hz of changes, as a busy giveaway produces after coalescing.
-const started = performance.now();
-let count = 0;
-const cpu0 = server.cpuSeconds();
-while (performance.now() - started < seconds * 1000) {
-  count++;
-  lastSentAt.set(count, performance.now());
-  await db.pool.query(`UPDATE giveaways SET participants_count = $2 WHERE id = $1`, [id, count]);
-  await new Promise((r) => setTimeout(r, 100));
+async function floor(): Promise<Run> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['bench/support/raw-uws-server.mjs', String(port), '10'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_PATH: `${ROOT}node_modules` },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await once(proc.stdout, 'data');
+  try {
+    return await measure(proc.pid ?? 0, port, '00000000-0000-0000-0000-000000000001', () => undefined);
+  } finally {
+    proc.kill('SIGTERM');
+    await once(proc, 'exit');
+  }
 }
-await new Promise((r) => setTimeout(r, 2000));
-const cpu = server.cpuSeconds() - cpu0;
-const spreads: number[] = [];
-const lags: number[] = [];
-for (const [value, list] of arrivals) {
-  if (list.length < watchers * 0.9) continue;
-  list.sort((a, b) => a - b);
-  spreads.push((list.at(-1) ?? 0) - (list[0] ?? 0));
-  const sent = lastSentAt.get(value);
-  if (sent !== undefined) lags.push((list.at(-1) ?? 0) - sent);
+
+async function ours(): Promise<Run> {
+  const db = await freshDatabase('bench_fanout');
+  await db.pool.query(`INSERT INTO users (id) VALUES (1)`);
+  const { rows } = await db.pool.query<{ id: string }>(
+    `INSERT INTO giveaways (creator_id, title, started_at, ends_at, duration, winners_count)
+     VALUES (1, 'fanout', now(), now() + interval '1 day', 86400, 1) RETURNING id`,
+  );
+  const id = rows[0]?.id ?? '';
+  const server = await startServer({
+    DATABASE_URL: db.url,
+    RATE_LIMIT: 'off',
+    ROLES: 'api,realtime',
+    ...(adapter === 'redis'
+      ? { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `bench${process.pid}:` }
+      : {}),
+  });
+  let feeding = true;
+  let count = 0;
+  // 10 Hz of committed count changes, as a busy giveaway produces after the relay's coalescing.
+  const feed = async () => {
+    while (feeding) {
+      count++;
+      await db.pool.query(`UPDATE giveaways SET participants_count = $2 WHERE id = $1`, [id, count]);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  let fed: Promise<void> = Promise.resolve();
+  try {
+    return await measure(server.proc.pid ?? 0, server.realtimePort, id, () => {
+      fed = feed();
+    });
+  } finally {
+    feeding = false;
+    await fed;
+    await server.stop();
+    await db.drop();
+  }
 }
-spreads.sort((a, b) => a - b);
-lags.sort((a, b) => a - b);
-const window = (received.at(-1) ?? 0) - (received[0] ?? 0);
-console.log(`fan-out — ${watchers} websocket watchers in one room, ${seconds} s at 10 Hz (${machine()})`);
-console.table({
-  'heap per idle connection (KB)': { value: +((idle.heap - before.heap) / watchers / 1024).toFixed(2) },
-  'RSS per idle connection (KB)': { value: +((idle.rss - before.rss) / watchers / 1024).toFixed(2) },
-  'server RSS with watchers (MB)': { value: +(idle.rss / 1048576).toFixed(0) },
-  'events emitted (distinct counts seen)': { value: arrivals.size },
-  deliveries: { value: received.length },
-  'deliveries/s': { value: Math.round(received.length / (window / 1000)) },
-  'server CPU s during stream': { value: +cpu.toFixed(2) },
-  'deliveries per server CPU-second': { value: Math.round(received.length / cpu) },
-  'first→last recipient p50 ms': { value: +percentile(spreads, 50).toFixed(1) },
-  'first→last recipient p99 ms': { value: +percentile(spreads, 99).toFixed(1) },
-  'commit→last recipient p99 ms': { value: +percentile(lags, 99).toFixed(1) },
+
+const f = await floor();
+const o = await ours();
+const ratio = o.perCpuSecond / f.perCpuSecond;
+console.log(
+  `fan-out — ${watchers} watchers, one room, ${seconds} s at 10 Hz, ${adapter} adapter (${machine()})`,
+);
+const row = (r: Run) => ({
+  deliveries: r.deliveries,
+  'server CPU s': +r.cpu.toFixed(2),
+  'deliveries per server CPU-s': Math.round(r.perCpuSecond),
+  'spread p50 ms': r.spreadP50,
+  'spread p99 ms': r.spreadP99,
+  'RSS per idle conn KB': +r.rssPerConnKB.toFixed(2),
+  'generator CPU s': r.generatorCpu,
+  'frames received': r.frames,
+  'bytes/frame': +r.bytesPerFrame.toFixed(1),
 });
-for (const s of sockets) s.disconnect();
-await server.stop();
-await db.drop();
-void lastSentAt;
-lastSentAt = new Map();
+console.table({ 'raw uWS (floor)': row(f), ours: row(o) });
+const suffix = adapter === 'redis' ? ' (redis sharded)' : '';
+report({
+  name: `fan-out: ours / floor${suffix}`,
+  value: +ratio.toFixed(3),
+  unit: '× floor',
+  target: 0.9,
+  better: 'higher',
+  detail: {
+    watchers,
+    floor: Math.round(f.perCpuSecond),
+    ours: Math.round(o.perCpuSecond),
+    'generator CPU s': o.generatorCpu,
+  },
+});
+report({
+  name: `fan-out spread p99${suffix}`,
+  value: o.spreadP99,
+  unit: 'ms',
+  target: 150,
+  better: 'lower',
+  detail: { watchers, floor: f.spreadP99, p50: o.spreadP50 },
+});
+report({
+  name: `RSS per idle connection${suffix}`,
+  value: +o.rssPerConnKB.toFixed(2),
+  unit: 'KB',
+  target: 6,
+  better: 'lower',
+  detail: { watchers, floor: +f.rssPerConnKB.toFixed(2) },
+});

@@ -2,6 +2,7 @@
 // Run: npx tsx bench/join-batch.bench.ts
 import { applyJoinBatch } from '../server/joins/joins.queries.ts';
 import { freshDatabase, machine } from './support/bench-env.ts';
+import { report } from './support/measure.ts';
 
 const db = await freshDatabase('bench_join_batch');
 await db.pool.query(`INSERT INTO users (id) SELECT g FROM generate_series(1, 200001) g`);
@@ -33,4 +34,11 @@ for (const size of [50, 200, 500, 1000]) {
 }
 console.log(`join batch statement, sequential, 40 giveaways (${machine()})`);
 console.table(results);
+const best = Object.entries(results).sort((a, b) => b[1]['rows/s'] - a[1]['rows/s'])[0];
+report({
+  name: 'join batch statement, one stream',
+  value: best?.[1]['rows/s'] ?? NaN,
+  unit: 'rows/s',
+  detail: { at: best?.[0] ?? '', 'ms/batch': best?.[1]['ms/batch'] ?? NaN },
+});
 await db.drop();

@@ -13,6 +13,7 @@ import {
 } from '../server/draws/protocol/index.ts';
 import { verifyDraw } from '../client-sdk/src/index.ts';
 import { entrantColumns } from '../client-sdk/src/verify/entrants.ts';
+import { report as benchResult } from './support/measure.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const WINNERS = 1000;
@@ -94,6 +95,14 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(' ')} on ${availableParallelism()} cores`,
 );
+benchResult({
+  name: `SDK verifyDraw CPU, ${N} entrants`,
+  value: cost,
+  unit: 'ms CPU',
+  target: BUDGET_MS,
+  better: 'lower',
+  detail: { 'wall ms': wall },
+});
 console.log(
   `verifyDraw median ${wall} ms wall, ${cost} ms CPU: ${cost <= BUDGET_MS ? 'within' : 'OVER'} the ${BUDGET_MS} ms budget`,
 );

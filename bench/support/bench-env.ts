@@ -22,6 +22,10 @@ export async function freshDatabase(
   url.pathname = `/${name}`;
   await runMigrations({ connectionString: url.toString(), ssl: false }, createLogger('warn'));
   const pool = new pg.Pool({ connectionString: url.toString(), max: 8 });
+  // An idle connection ended by PostgreSQL (e.g. another suite's pg_terminate_backend on this shared server)
+  // must not crash the run: the pool replaces it, and a query in flight fails on its own.
+  pool.on('error', (err) => console.error(`bench pool: ${err.message}`));
+  admin.on('error', (err) => console.error(`bench admin connection: ${err.message}`));
   return {
     url: url.toString(),
     pool,
@@ -38,12 +42,24 @@ export interface ServerHandle {
   httpPort: number;
   realtimePort: number;
   cpuSeconds(): number;
+  /** Calls `listener` with every stdout line from now on (JSON log lines); returns the unsubscribe. */
+  onLine(listener: (line: string) => void): () => void;
   stop(): Promise<void>;
 }
 
 /** Starts server/main.ts as a child process and waits until it is ready. */
-export async function startServer(env: Record<string, string>): Promise<ServerHandle> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+export async function startServer(
+  env: Record<string, string>,
+  opts: { onLine?: (line: string) => void } = {},
+): Promise<ServerHandle> {
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server there when it stops (open it in Chrome
+  // DevTools or speedscope); that is how the fan-out and join paths were profiled.
+  const prof = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  // BENCH_NODE_FLAGS="--max-semi-space-size=1 ..." passes V8/Node flags to the server (memory experiments).
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...prof, ...flags, '--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
@@ -57,11 +73,14 @@ export async function startServer(env: Record<string, string>): Promise<ServerHa
   });
   let httpPort = 0;
   let realtimePort = 0;
+  // Lines before Ready count too: e.g. a relay may take leadership while the node is still starting.
+  const listeners = new Set<(line: string) => void>(opts.onLine ? [opts.onLine] : []);
   await new Promise<void>((resolve, reject) => {
     let buffer = '';
     proc.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       for (const line of buffer.split('\n').slice(0, -1)) {
+        for (const listener of listeners) listener(line);
         if (line.includes('"HTTP listening"')) httpPort = (JSON.parse(line) as { port: number }).port;
         if (line.includes('"Realtime listening"')) realtimePort = (JSON.parse(line) as { port: number }).port;
         if (line.includes('"msg":"Ready"')) resolve();
@@ -76,6 +95,10 @@ export async function startServer(env: Record<string, string>): Promise<ServerHa
     httpPort,
     realtimePort,
     cpuSeconds: () => processCpuSeconds(proc.pid ?? 0),
+    onLine(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async stop() {
       proc.kill('SIGTERM');
       await once(proc, 'exit');

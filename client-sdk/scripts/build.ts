@@ -17,13 +17,14 @@ const src = join(pkg, 'src');
 
 rmSync(dist, { recursive: true, force: true });
 await build({
-  entryPoints: [join(src, 'index.ts')],
-  outfile: join(dist, 'index.js'),
+  // webhooks.ts is its own entry point (server-side receivers), so the browser bundle does not grow.
+  entryPoints: [join(src, 'index.ts'), join(src, 'webhooks.ts')],
+  outdir: dist,
   bundle: true,
   format: 'esm',
   platform: 'neutral',
   target: 'es2022',
-  external: ['socket.io-client', '@noble/*'],
+  external: ['socket.io-client', '@noble/*', 'standardwebhooks'],
   legalComments: 'none',
   logLevel: 'warning',
 });

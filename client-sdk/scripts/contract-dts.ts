@@ -4,7 +4,19 @@
 import { resolve } from 'node:path';
 import ts from 'typescript';
 
-const CONTRACT_FILES = ['errors', 'giveaways', 'realtime', 'requirements', 'exports', 'draws', 'telegram'];
+const CONTRACT_FILES = [
+  'errors',
+  'giveaways',
+  'realtime',
+  'requirements',
+  'exports',
+  'draws',
+  'telegram',
+  'ton',
+  'webhook-event-types',
+  'webhooks',
+  'operations/routes',
+];
 const ZOD_TEXT = /\bz\.|\bZod[A-Z]|\$strip|\$ZodType|\bcore\./;
 
 /** `program` must include the contract files (the SDK's own program does, through src/contract.ts). */
@@ -25,7 +37,7 @@ export function contractDeclarations(repoRoot: string, program: ts.Program): str
   for (const file of files) {
     const source = program.getSourceFile(file);
     if (!source) throw new Error(`cannot read ${file}`);
-    out.push('', `// --- schema/contract/${file.split('/').pop() ?? ''}`);
+    out.push('', `// --- ${file.slice(file.indexOf('schema/contract/'))}`);
     for (const statement of source.statements) {
       const text = declaration(statement, source, checker, expand);
       if (text) out.push(docOf(statement, source) + text);
@@ -54,7 +66,12 @@ function declaration(
     });
     return decls.filter((d) => d !== null).join('\n') || null;
   }
-  if (ts.isFunctionDeclaration(s) && exported) throw new Error(`unsupported function ${s.name?.text ?? ''}`);
+  if (ts.isFunctionDeclaration(s) && exported) {
+    const signature = s.name && checker.getSignatureFromDeclaration(s);
+    if (!s.name || !signature) throw new Error('unsupported anonymous function');
+    const text = checker.signatureToString(signature, s, ts.TypeFormatFlags.NoTruncation);
+    return `export declare function ${s.name.text}${text.replace(/\) => /, '): ')};`;
+  }
   return null;
 }
 

@@ -1,6 +1,7 @@
 // The REST transport: URL building, auth headers (refreshed once when the server refuses the credential),
 // timeouts, and turning every failure into a GiveawayError with code, status, retryAfter and request id.
-import type { RestErrorBody } from './contract.ts';
+import { OPERATION_ROUTES, operationPath } from './contract.ts';
+import type { OperationId, RestErrorBody } from './contract.ts';
 import { authHeaders, type CredentialSource } from './auth.ts';
 import { CREDENTIAL_CODES, GiveawayError, codeForStatus, toGiveawayError } from './errors.ts';
 
@@ -30,6 +31,20 @@ export class Http {
     private readonly fetchFn: typeof fetch,
     private readonly timeoutMs: number,
   ) {}
+
+  /**
+   * Calls one operation of the server's operation table (schema/contract/operations): its method and path come
+   * from there, `params` fill its `:name` segments, and public operations go without a credential.
+   */
+  op<T>(
+    id: OperationId,
+    params: Record<string, string | number> = {},
+    opts: RequestOptions = {},
+  ): Promise<HttpResponse<T>> {
+    const route = OPERATION_ROUTES[id];
+    const auth = opts.auth ?? route.auth === 'user';
+    return this.request<T>(route.method.toUpperCase(), operationPath(id, params), { ...opts, auth });
+  }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<HttpResponse<T>> {
     let credential = opts.auth === false ? null : await this.credentials.current();

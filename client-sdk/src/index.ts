@@ -12,7 +12,7 @@ export type { ConnectionState } from './realtime/connection.ts';
 export type { Subscription, SnapshotReason, WatchHandlers, WatchState } from './realtime/watch.ts';
 export type { JoinOptions } from './realtime/join.ts';
 export { verifyDraw, type DrawBundle, type VerifyDrawOptions } from './verify/verify-draw.ts';
-export type { VerifyReport, VerifyStep, VerifyStepName } from './verify/report.ts';
+export type { PlaceChain, VerifyReport, VerifyStep, VerifyStepName } from './verify/report.ts';
 export { verifyInclusion, type InclusionProof } from './verify/inclusion.ts';
 export { QUICKNET, fetchDrandBeacon, verifyQuicknetSignature, type BeaconRound } from './verify/beacon.ts';
 export type { EntrantInput } from './verify/entrants.ts';

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initDataFor } from '../../test/support/telegram-user.ts';
-import { giveawayBody, startSdkServer, until, type SdkServer } from './support.ts';
+import { giveawayBody, startSdkServer, type SdkServer } from './support.ts';
 
 const run = promisify(execFile);
 const sdkDir = resolve(fileURLToPath(import.meta.url), '../..');
@@ -92,7 +92,12 @@ describe('the packed SDK', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((done) => child.on('exit', done));
 
-    await until(() => output.includes('participants: 2'), 'the example to print the first count', 15_000);
+    await expect
+      .poll(() => output.includes('participants: 2'), {
+        timeout: 15_000,
+        message: 'the example to print the first count',
+      })
+      .toBe(true);
     await server.clientFor({ id: 404 }).giveaways.join(created.id);
     await server.db.pool.query(
       `UPDATE giveaways SET started_at = now() - interval '10 minutes', ends_at = now() - interval '1 second' WHERE id = $1`,

@@ -1,7 +1,7 @@
 // client.watch and client.join against the real realtime server, reached through a TCP proxy that can be cut:
 // resync after reconnects and version gaps, idempotent join retries, credentials refreshed through the auth
 // function (socket and REST), and live relay events once the change relay is wired into the app.
-import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roomOf } from '../../schema/contract/realtime.ts';
 import { startTcpProxy, type TcpProxy } from '../../test/support/tcp-proxy.ts';
@@ -14,13 +14,7 @@ import {
   type GiveawayClient,
   type GiveawaySnapshot,
 } from '../src/index.ts';
-import { closedGiveaway, giveawayBody, sleep, startSdkServer, until, type SdkServer } from './support.ts';
-
-// The change relay (server/relay) is being wired into server/app.ts separately; tests that need its events run
-// once it is. Remove this condition when the relay is part of the app.
-const RELAY_WIRED = readFileSync(new URL('../../server/app.ts', import.meta.url), 'utf8').includes(
-  'ChangeRelay',
-);
+import { closedGiveaway, giveawayBody, startSdkServer, type SdkServer } from './support.ts';
 
 let server: SdkServer;
 let proxy: TcpProxy;
@@ -79,13 +73,13 @@ describe('client.watch', () => {
     expect(sub.connectionState).toBe('connected');
 
     await proxy.cut();
-    await until(() => sub.connectionState === 'reconnecting', 'the drop to be noticed');
+    await expect.poll(() => sub.connectionState, { timeout: 15_000 }).toBe('reconnecting');
     expect(sub.state).toBe('offline');
     for (const uid of [311, 312]) await server.clientFor({ id: uid }).giveaways.join(id);
     await owner.giveaways.update(id, { title: 'Changed while away' });
     await proxy.restore();
 
-    await until(() => log.snapshots.length === 2, 'the resync snapshot');
+    await expect.poll(() => log.snapshots.length, { timeout: 15_000 }).toBe(2);
     expect(log.snapshots[1]?.[1]).toBe('reconnect');
     expect(sub.view).toMatchObject({ participants_count: 2, title: 'Changed while away' });
     expect(sub.view?.version).toBe(await versionOf(id));
@@ -110,27 +104,28 @@ describe('client.watch', () => {
     room.emit('giveaway:status', { giveaway_id: id, version: version + 1, status: 'active' }); // same tick
     room.emit('giveaway:count', { giveaway_id: id, version: version + 1, participants_count: 6 }); // repeated
     room.emit('giveaway:count', { giveaway_id: id, version, participants_count: 4 }); // stale
-    await until(() => log.statuses.length === 1, 'the status event');
+    await expect.poll(() => log.statuses.length, { timeout: 15_000 }).toBe(1);
     expect(log.counts).toEqual([5]);
     expect(sub.view).toMatchObject({ participants_count: 5, version: version + 1 });
 
     // Events lost in transit: the client's socket leaves the room while the giveaway changes three times.
     const members = (await io.in(roomOf(id)).fetchSockets()).map((s) => s.id);
+    // A second watcher stays in the room: once it has the relay's last count, the relay announced it all.
+    const witness = viaProxy({ auth: null });
+    const witnessed: number[] = [];
+    await witness.watch(id, { count: (e) => witnessed.push(e.participants_count) }).ready();
     io.in(members).socketsLeave(roomOf(id));
     await owner.giveaways.update(id, { title: 'Edited unseen' });
     for (const uid of [321, 322]) await server.clientFor({ id: uid }).giveaways.join(id);
-    await sleep(500); // a few relay ticks: whatever it announces about these changes goes unheard
+    await expect.poll(() => witnessed.at(-1), { timeout: 15_000 }).toBe(2); // unheard by the client
+    witness.close();
     io.in(members).socketsJoin(roomOf(id));
-    if (RELAY_WIRED) {
-      await server.clientFor({ id: 323 }).giveaways.join(id); // the relay announces it, versions ahead
-    } else {
-      room.emit('giveaway:count', { giveaway_id: id, version: await versionOf(id), participants_count: 2 });
-    }
+    await server.clientFor({ id: 323 }).giveaways.join(id); // the relay announces it, versions ahead
     const current = await versionOf(id);
     expect(current).toBeGreaterThanOrEqual(version + 3);
-    await until(() => log.snapshots.some(([, reason]) => reason === 'gap'), 'the gap resync');
-    await until(() => sub.view?.version === current, 'the latest version');
-    expect(sub.view).toMatchObject({ title: 'Edited unseen', participants_count: RELAY_WIRED ? 3 : 2 });
+    await expect.poll(() => log.snapshots.map(([, reason]) => reason), { timeout: 15_000 }).toContain('gap');
+    await expect.poll(() => sub.view?.version, { timeout: 15_000 }).toBe(current);
+    expect(sub.view).toMatchObject({ title: 'Edited unseen', participants_count: 3 });
     client.close();
   });
 
@@ -144,27 +139,25 @@ describe('client.watch', () => {
     client.close();
   });
 
-  it.skipIf(!RELAY_WIRED)(
-    'delivers live counts, the status change and the draw from the change relay',
-    async () => {
-      const { id } = await owner.giveaways.create(giveawayBody());
-      const client = viaProxy({ auth: null });
-      const { log, handlers } = recorder();
-      const drawn: unknown[] = [];
-      const sub = client.watch(id, { ...handlers, drawn: (e) => drawn.push(e) });
-      await sub.ready();
-      for (const uid of [331, 332, 333]) await server.clientFor({ id: uid }).giveaways.join(id);
-      await until(() => log.counts.at(-1) === 3, 'live count 3');
-      expect(log.snapshots).toHaveLength(1);
-      await server.db.pool.query(
-        `UPDATE giveaways SET started_at = now() - interval '10 minutes', ends_at = now() - interval '1 second' WHERE id = $1`,
-        [id],
-      );
-      await until(() => drawn.length === 1 && log.statuses.includes('completed'), 'status and drawn events');
-      await until(() => (sub.view?.winners.length ?? 0) === 2, 'the refreshed winners');
-      client.close();
-    },
-  );
+  it('delivers live counts, the status change and the draw from the change relay', async () => {
+    const { id } = await owner.giveaways.create(giveawayBody());
+    const client = viaProxy({ auth: null });
+    const { log, handlers } = recorder();
+    const drawn: unknown[] = [];
+    const sub = client.watch(id, { ...handlers, drawn: (e) => drawn.push(e) });
+    await sub.ready();
+    for (const uid of [331, 332, 333]) await server.clientFor({ id: uid }).giveaways.join(id);
+    await expect.poll(() => log.counts.at(-1), { timeout: 15_000 }).toBe(3);
+    expect(log.snapshots).toHaveLength(1);
+    await server.db.pool.query(
+      `UPDATE giveaways SET started_at = now() - interval '10 minutes', ends_at = now() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
+    await expect.poll(() => drawn.length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => log.statuses, { timeout: 15_000 }).toContain('completed');
+    await expect.poll(() => sub.view?.winners.length, { timeout: 15_000 }).toBe(2);
+    client.close();
+  });
 });
 
 describe('client.join', () => {
@@ -224,9 +217,9 @@ describe('credentials', () => {
     expect(await client.join(id)).toEqual({ status: 'joined' });
 
     await proxy.cut();
-    await until(() => client.connectionState === 'reconnecting', 'the drop');
+    await expect.poll(() => client.connectionState, { timeout: 15_000 }).toBe('reconnecting');
     await proxy.restore();
-    await until(() => client.connectionState === 'connected', 'the reconnect');
+    await expect.poll(() => client.connectionState, { timeout: 15_000 }).toBe('connected');
     expect(given.length).toBeGreaterThanOrEqual(3); // called again for the new handshake
 
     const rest = viaProxy({
@@ -253,6 +246,7 @@ describe('credentials', () => {
     );
     expect(err).toBeInstanceOf(GiveawayError);
     expect(err).toMatchObject({ code: 'INIT_DATA_EXPIRED' });
+    // Not synchronisation: a second of quiet, in which a client that loops would reconnect and fail again.
     await sleep(1_000);
     expect(client.connectionState).toBe('failed');
     expect(states.filter((s) => s === 'failed')).toHaveLength(1);

@@ -1,16 +1,9 @@
 // Every REST method of the SDK against the real server: giveaways, lists with cursor pagination, joins,
 // tickets, requirements, API keys, users, exports, proofs, entrants and the manual-winners flow; errors carry
 // the contract's code, the HTTP status and the request id.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GiveawayError, verifyInclusion, type GiveawayClient } from '../src/index.ts';
 import { ADMIN, closedGiveaway, giveawayBody, startSdkServer, type SdkServer } from './support.ts';
-
-// The public proof routes (server/draws/public-draws.routes.ts) are wired into the app separately; remove this
-// condition once server/app.ts mounts them.
-const PUBLIC_PROOFS = readFileSync(new URL('../../server/app.ts', import.meta.url), 'utf8').includes(
-  'publicDrawsRoutes',
-);
 
 let server: SdkServer;
 let owner: GiveawayClient;
@@ -197,20 +190,17 @@ describe('SDK REST surface', () => {
     expect(again.code).toBe('CONFLICT');
   });
 
-  it.skipIf(!PUBLIC_PROOFS)(
-    'lets a client without credentials read and verify a draw through the public routes',
-    async () => {
-      const drawn = await closedGiveaway(server, owner, [{ id: 211 }, { id: 212 }]);
-      const viewer = server.clientFor(OWNER, { auth: null });
-      expect(await viewer.draws.commitment(drawn.id)).toMatchObject({
-        seed_commitment: drawn.seed_commitment,
-        drawn: true,
-      });
-      expect(await viewer.draws.verify(drawn.id)).toMatchObject({ ok: true });
-      const proof = await viewer.draws.inclusionProof(drawn.id, 212);
-      expect(verifyInclusion(proof, (await viewer.draws.proof(drawn.id)).entrants_root)).toBe(true);
-    },
-  );
+  it('lets a client without credentials read and verify a draw through the public routes', async () => {
+    const drawn = await closedGiveaway(server, owner, [{ id: 211 }, { id: 212 }]);
+    const viewer = server.clientFor(OWNER, { auth: null });
+    expect(await viewer.draws.commitment(drawn.id)).toMatchObject({
+      seed_commitment: drawn.seed_commitment,
+      drawn: true,
+    });
+    expect(await viewer.draws.verify(drawn.id)).toMatchObject({ ok: true });
+    const proof = await viewer.draws.inclusionProof(drawn.id, 212);
+    expect(verifyInclusion(proof, (await viewer.draws.proof(drawn.id)).entrants_root)).toBe(true);
+  });
 
   it('runs the manual-winners flow: upload text and files, preview, list, clear, finalise, verify', async () => {
     const pending = await closedGiveaway(

@@ -1,5 +1,6 @@
 // Shared setup of the SDK tests: the real app on a fresh database, SDK clients acting as Telegram users, and a
 // helper that waits for the server's scheduler to close and draw a short giveaway.
+import { expect } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { initDataFor, TEST_BOT_TOKEN, type TestUser } from '../../test/support/telegram-user.ts';
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts';
@@ -49,22 +50,6 @@ export async function startSdkServer(env: Record<string, string> = {}): Promise<
   };
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export async function until<T>(
-  probe: () => Promise<T> | T,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 export const giveawayBody = (overrides: Record<string, unknown> = {}) => ({
   title: 'SDK giveaway',
   description: 'made by the SDK tests',
@@ -89,8 +74,8 @@ export async function closedGiveaway(
     `UPDATE giveaways SET started_at = now() - interval '10 minutes', ends_at = now() - interval '1 second' WHERE id = $1`,
     [created.id],
   );
-  return until(async () => {
-    const view = await owner.giveaways.get(created.id);
-    return view.status === until_ ? view : null;
-  }, `giveaway ${created.id} to be ${until_}`);
+  await expect
+    .poll(async () => (await owner.giveaways.get(created.id)).status, { timeout: 15_000 })
+    .toBe(until_);
+  return owner.giveaways.get(created.id);
 }

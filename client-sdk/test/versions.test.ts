@@ -2,7 +2,7 @@
 // version, `since` decides gaps (a jump decides them without it), and watchers order only among themselves.
 import { describe, expect, it } from 'vitest';
 import type { GiveawaySnapshot } from '../src/index.ts';
-import { applyEvent, type VersionClock } from '../src/realtime/versions.ts';
+import { applyEvent, OccurrenceLog, type VersionClock } from '../src/realtime/versions.ts';
 
 const view = { id: 'g', version: 10, participants_count: 1, status: 'active' } as GiveawaySnapshot;
 const clockAt = (version: number): VersionClock => ({ version, seen: 'all', watchersVersion: 0 });
@@ -50,5 +50,26 @@ describe('applyEvent', () => {
     });
     expect(applyEvent(view, clock, 'watchers', { version: 29, watchers: 3 }).dropped).toBe(true);
     expect(clock.version).toBe(10);
+  });
+});
+
+describe('OccurrenceLog', () => {
+  // Regression: a snapshot refresh (after `updated`) overtook winner_changed, the state dropped the event as
+  // already held, and the winnerChanged handler never heard of the change (CI, client-sdk/test/claims.test.ts).
+  it('announces an occurrence the state dropped because a refresh overtook it, once', () => {
+    const log = new OccurrenceLog(() => 10);
+    const changed = { version: 12, place: 2, user_id: 7, previous_user_id: 5 };
+    expect(log.announceDropped('winner_changed', changed)).toBe(true);
+    expect(log.announceDropped('winner_changed', changed)).toBe(false);
+    expect(log.announceDropped('claimed', { version: 12, place: 2, user_id: 7 })).toBe(true);
+  });
+
+  it('keeps history and state kinds quiet: before the watch began, already applied, counts and statuses', () => {
+    const log = new OccurrenceLog(() => 10);
+    expect(log.announceDropped('drawn', { version: 10 })).toBe(false);
+    log.applied('rerolled', { version: 11, place: 1, user_id: 3 });
+    expect(log.announceDropped('rerolled', { version: 11, place: 1, user_id: 3 })).toBe(false);
+    expect(log.announceDropped('count', { version: 12, participants_count: 4 })).toBe(false);
+    expect(new OccurrenceLog(() => undefined).announceDropped('drawn', { version: 12 })).toBe(false);
   });
 });

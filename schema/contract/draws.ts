@@ -11,6 +11,12 @@ export const EntrantsQuery = z.object({
   cursor: z
     .string()
     .regex(/^[0-9]{1,19}$/, 'must be a next_cursor value')
+    // user_id is an int8: a larger value would fail its cast in PostgreSQL, mid-stream for NDJSON.
+    // (zod runs refinements after a failed regex too, so this one must not throw on non-digits.)
+    .refine(
+      (v) => !/^[0-9]+$/.test(v) || BigInt(v) <= 9_223_372_036_854_775_807n,
+      'must be a next_cursor value',
+    )
     .optional(),
   limit: z.coerce.number().int().min(1).max(ENTRANTS_PAGE_MAX).optional(),
   /**
@@ -188,4 +194,59 @@ export type ManualCandidatesResponse = z.infer<typeof ManualCandidatesResponse>;
 export interface ManualFinalizeResult {
   status: 'completed';
   winners: number;
+}
+
+/** A giveaway's claim window in seconds (`claim_window` in create/update): 10 minutes to 7 days. */
+export const CLAIM_WINDOW_MIN_SEC = 600;
+export const CLAIM_WINDOW_MAX_SEC = 604_800;
+export const ClaimWindowSeconds = z
+  .number()
+  .int('must be whole seconds')
+  .min(CLAIM_WINDOW_MIN_SEC, 'must be at least 600 seconds (10 minutes)')
+  .max(CLAIM_WINDOW_MAX_SEC, 'must be at most 604800 seconds (7 days)');
+
+/** POST /giveaways/:id/claim: the caller claims the place they hold. */
+export interface ClaimResult {
+  giveaway_id: string;
+  place: number;
+  /** already_claimed: a repeat (another button press, a retry); nothing changed. */
+  status: 'claimed' | 'already_claimed';
+  claimed_at: string;
+}
+
+export const ExtendClaimParams = RerollParams;
+
+/** POST /giveaways/:id/winners/:place/extend-claim (owner or admin), once per holder. */
+export const ExtendClaimBody = z
+  .object({
+    /** Added to the current deadline; the giveaway's claim_window when absent. */
+    seconds: ClaimWindowSeconds.optional(),
+  })
+  .strict();
+export type ExtendClaimBody = z.infer<typeof ExtendClaimBody>;
+
+export interface ExtendClaimResult {
+  giveaway_id: string;
+  place: number;
+  user_id: number;
+  claim_deadline: string;
+  claim_extended_at: string;
+}
+
+/**
+ * GET /api/public/giveaways/:id/claims: who holds each place now and where its claim stands. With the proof's
+ * rerolls, anyone can follow each place from the draw to its holder (or to the empty place it became).
+ */
+export interface PublicClaimsResponse {
+  giveaway_id: string;
+  /** Seconds each winner has to claim; null: no claim needed. */
+  claim_window: number | null;
+  places: Array<{
+    place: number;
+    /** null: nobody claimed it in time and no reserve was left; the place stays empty. */
+    user_id: number | null;
+    claim_deadline: string | null;
+    claimed_at: string | null;
+    vacant: boolean;
+  }>;
 }

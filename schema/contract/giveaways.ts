@@ -1,5 +1,8 @@
 // REST shapes of giveaways: what the Mini App sends (create/update/status) and receives (views, lists).
 import { z } from 'zod';
+import { lineText, multilineText } from './text.ts';
+import { MAX_REQUIREMENTS, RequirementItemInput, type RequirementView } from './requirements.ts';
+import { ClaimWindowSeconds } from './draws.ts';
 
 /** `drawing`: entries closed, the draw waits for its committed drand round (draw protocol §1, §3). */
 export const GIVEAWAY_STATUSES = [
@@ -19,8 +22,8 @@ export const PrizeInput = z.object({
   // The Mini App sends the 1-based position here, not a winner rank (mini-app-api §3.5); a place beyond
   // winners_count is read as "loose" (spread over all winners), which is what the app means.
   place: int(1, 1_000_000).nullish(),
-  title: z.string().trim().min(1, 'must not be empty').max(20, 'must be at most 20 characters'),
-  description: z.string().trim().max(1000).nullish(),
+  title: lineText(20),
+  description: multilineText(1000).nullish(),
   quantity: int(1, 1_000_000_000).nullish(),
 });
 export type PrizeInput = z.infer<typeof PrizeInput>;
@@ -34,8 +37,8 @@ export const SponsorInput = z.object({
 
 export const CreateGiveawayBody = z
   .object({
-    title: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-    description: z.string().trim().max(1000, 'must be at most 1000 characters').nullish(),
+    title: lineText(100),
+    description: multilineText(1000).nullish(),
     duration: int(1, 5_184_000),
     winners_count: int(1, 1000),
     reserves_count: int(0, 1000).optional(),
@@ -45,24 +48,31 @@ export const CreateGiveawayBody = z
     prizes: z.array(PrizeInput).max(100).optional(),
     /** pooled (default, what the Mini App means): prizes spread over all winners; ranked: `place` is a rank. */
     prize_mode: z.enum(['pooled', 'ranked']).optional(),
-    requirements: z.array(z.unknown()).max(10).optional(),
+    requirements: z.array(RequirementItemInput).max(MAX_REQUIREMENTS).optional(),
     sponsors: z.array(SponsorInput).max(3, 'at most 3 sponsors').optional(),
     /**
      * drand: the draw also uses the drand quicknet round after ends_at (the default when the server has drand
      * relays configured); none: commit-reveal only.
      */
     beacon: z.enum(['drand', 'none']).optional(),
+    /**
+     * Seconds each winner has to claim the place (600–604800); an unclaimed place passes to the next reserve.
+     * Absent or null: winners need not claim.
+     */
+    claim_window: ClaimWindowSeconds.nullish(),
   })
   .strip();
 export type CreateGiveawayBody = z.infer<typeof CreateGiveawayBody>;
 
 export const UpdateGiveawayBody = z
   .object({
-    title: z.string().trim().min(1).max(100).optional(),
-    description: z.string().trim().max(1000).optional(),
+    title: lineText(100).optional(),
+    description: multilineText(1000).optional(),
     prizes: z.array(PrizeInput).max(100).optional(),
     prize_mode: z.enum(['pooled', 'ranked']).optional(),
     sponsors: z.array(SponsorInput).max(3).optional(),
+    /** null turns the claim window off. */
+    claim_window: ClaimWindowSeconds.nullable().optional(),
   })
   .strip();
 export type UpdateGiveawayBody = z.infer<typeof UpdateGiveawayBody>;
@@ -78,7 +88,7 @@ export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
   cursor: z.string().max(512).optional(),
-  min_participants: z.coerce.number().int().min(0).optional(),
+  min_participants: z.coerce.number().int().min(0).max(10_000_000).optional(),
 });
 export type ListQuery = z.infer<typeof ListQuery>;
 
@@ -107,6 +117,20 @@ export interface WinnerView {
   name: string;
   avatar_url: string;
   prizes: Array<{ title: string; description: string; quantity: number }>;
+  /** When this holder's claim window ends; null when the giveaway has no claim window. */
+  claim_deadline: string | null;
+  /** When this holder claimed; null until then. */
+  claimed_at: string | null;
+  /** Set once the creator extended this holder's window (possible once). */
+  claim_extended_at: string | null;
+}
+
+/** A place nobody holds: its last holder did not claim in time and no reserve was left. */
+export interface VacantPlaceView {
+  place: number;
+  previous_user_id: number;
+  reason: string;
+  vacated_at: string;
 }
 
 export interface BeaconCommitmentView {
@@ -135,8 +159,12 @@ export interface GiveawayView {
   updated_at: string;
   prizes: PrizeView[];
   sponsors: SponsorView[];
-  requirements: unknown[];
+  requirements: RequirementView[];
   winners: WinnerView[];
+  /** Seconds each winner has to claim the place; null: no claim needed. */
+  claim_window: number | null;
+  /** Places left empty (see VacantPlaceView), in place order; not part of `winners`. */
+  vacant_places: VacantPlaceView[];
   seed_commitment: string | null;
   /** The drand round the draw will use, committed at creation; null: commit-reveal only. */
   beacon: BeaconCommitmentView | null;

@@ -1,6 +1,8 @@
 // Wire shapes of giveaway requirements: what the Mini App sends at create (mini-app-api §3.5), the owner view
 // items (§3.6/§4 IGiveawayRequirement), the check-requirements answer (§3.7) and the template lists (§3.15/§3.16).
 import { z } from 'zod';
+import { lineText, multilineText } from './text.ts';
+import { HoldJettonRequirementInput, HoldTonRequirementInput } from './ton.ts';
 
 /** Types the server stores (the database enum). */
 export const REQUIREMENT_TYPES = [
@@ -37,10 +39,10 @@ const ChannelUsername = z.preprocess(
     .optional(),
 );
 
-const OptionalText = (max: number) =>
+const OptionalText = (max: number, text: (max: number) => z.ZodType<string>) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? v.trim() || undefined : (v ?? undefined)),
-    z.string().max(max).optional(),
+    text(max).optional(),
   );
 
 const Year = z.number().int().min(ACCOUNT_AGE_YEAR_MIN).max(ACCOUNT_AGE_YEAR_MAX).nullish();
@@ -61,8 +63,8 @@ export const PremiumRequirementInput = z.object({ type: z.literal('premium') });
 export const CustomRequirementInput = z
   .object({
     type: z.literal('custom'),
-    name: OptionalText(CUSTOM_NAME_MAX),
-    description: OptionalText(CUSTOM_DESCRIPTION_MAX),
+    name: OptionalText(CUSTOM_NAME_MAX, lineText),
+    description: OptionalText(CUSTOM_DESCRIPTION_MAX, multilineText),
   })
   .refine((v) => v.name !== undefined || v.description !== undefined, {
     message: 'a custom requirement needs a name or a description',
@@ -90,6 +92,25 @@ export const AccountAgeRequirementInput = z
     },
   );
 
+/** The Mini App's client-only "connect a wallet" row: accepted by the schema, refused as UNSUPPORTED by the server. */
+export const ConnectWalletRequirementInput = z.object({ type: z.literal('connectwallet') });
+
+/**
+ * One create-time requirement, told apart by `type`. The shape is checked here (fields reported by index, e.g.
+ * `requirements.0.channel_id`); whether this server can check a type (the bot for subscription/boost, TonAPI for
+ * holdton/holdjetton) is decided by the requirements service, which answers UNSUPPORTED.
+ */
+export const RequirementItemInput = z.discriminatedUnion('type', [
+  ChannelRequirementInput,
+  PremiumRequirementInput,
+  CustomRequirementInput,
+  AccountAgeRequirementInput,
+  HoldTonRequirementInput,
+  HoldJettonRequirementInput,
+  ConnectWalletRequirementInput,
+]);
+export type RequirementItemInput = z.output<typeof RequirementItemInput>;
+
 /** The create-time schema of each type this server can accept (subscription/boost only with the bot). */
 export const REQUIREMENT_INPUTS = {
   subscription: ChannelRequirementInput,
@@ -97,13 +118,17 @@ export const REQUIREMENT_INPUTS = {
   premium: PremiumRequirementInput,
   custom: CustomRequirementInput,
   account_age: AccountAgeRequirementInput,
+  holdton: HoldTonRequirementInput,
+  holdjetton: HoldJettonRequirementInput,
 } as const;
 
 export type RequirementInput =
   | z.output<typeof ChannelRequirementInput>
   | z.output<typeof PremiumRequirementInput>
   | z.output<typeof CustomRequirementInput>
-  | z.output<typeof AccountAgeRequirementInput>;
+  | z.output<typeof AccountAgeRequirementInput>
+  | z.output<typeof HoldTonRequirementInput>
+  | z.output<typeof HoldJettonRequirementInput>;
 
 /** Channel data as the Mini App reads it (`IChannelInfo` / `chat_info`). */
 export interface ChatInfo {
@@ -134,6 +159,8 @@ export interface RequirementView {
   address?: string;
   jetton_address?: string;
   jetton_min_amount?: number;
+  jetton_symbol?: string;
+  jetton_image?: string;
   checkable: boolean;
 }
 

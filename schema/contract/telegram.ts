@@ -6,13 +6,35 @@ import { z } from 'zod';
 const ChatIdString = z.string().max(32);
 const Username = z.string().max(64);
 
-/** `{channel_ids}` or `{usernames}` (either may be empty); at most 20 probes per call. */
+/**
+ * At most this many channels per check-bulk call, ids and usernames together: each distinct one costs up to
+ * two Bot API calls on a cache miss (getChat, getChatMember); a giveaway names at most 10 requirements and
+ * 3 sponsors.
+ */
+export const CHECK_BULK_MAX = 20;
+
+/** `{channel_ids}` or `{usernames}` (either may be empty); at most CHECK_BULK_MAX channels per call. */
 export const CheckBulkBody = z
   .object({
-    channel_ids: z.array(ChatIdString).max(20, 'at most 20 channels per call').optional(),
-    usernames: z.array(Username).max(20, 'at most 20 channels per call').optional(),
+    channel_ids: z
+      .array(ChatIdString)
+      .max(CHECK_BULK_MAX, `at most ${CHECK_BULK_MAX} channels per call`)
+      .optional(),
+    usernames: z
+      .array(Username)
+      .max(CHECK_BULK_MAX, `at most ${CHECK_BULK_MAX} channels per call`)
+      .optional(),
   })
-  .strip();
+  .strip()
+  .superRefine((body, ctx) => {
+    if ((body.channel_ids?.length ?? 0) + (body.usernames?.length ?? 0) > CHECK_BULK_MAX) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['usernames'],
+        message: `at most ${CHECK_BULK_MAX} channels per call, ids and usernames together`,
+      });
+    }
+  });
 export type CheckBulkBody = z.infer<typeof CheckBulkBody>;
 
 /** `:username` of GET /channels/:username/info: a public username, with or without `@`. */
@@ -28,7 +50,9 @@ export const AvatarChatParam = z.object({
   chat: z
     .string()
     .transform((v) => v.replace(/^@/, ''))
-    .pipe(z.string().regex(/^(-?\d{1,20}|[A-Za-z0-9_]{4,32})$/, 'must be a chat id or a username')),
+    // Chat ids fit in 52 bits (15 digits are plenty and stay within int8 and a JS number); a username starts
+    // with a letter, so a long digit string cannot pass as one.
+    .pipe(z.string().regex(/^(-?\d{1,15}|[A-Za-z][A-Za-z0-9_]{3,31})$/, 'must be a chat id or a username')),
 });
 
 /** IChannelInfo: an item of GET /users/me/channels and the answer of /channels/:username/info. */

@@ -55,6 +55,10 @@ declare module 'zapatos/schema' {
   export namespace every {
     export type user_status = ['active', 'banned'];
   }
+  export type webhook_delivery_status = 'delivered' | 'failed' | 'pending' | 'superseded';
+  export namespace every {
+    export type webhook_delivery_status = ['delivered', 'failed', 'pending', 'superseded'];
+  }
   export type win_status = 'cancelled' | 'distributed' | 'pending';
   export namespace every {
     export type win_status = ['cancelled', 'distributed', 'pending'];
@@ -1617,9 +1621,9 @@ declare module 'zapatos/schema' {
       /**
       * **draw_rerolls.actor_id**
       * - `int8` in database
-      * - `NOT NULL`, no default
+      * - Nullable, no default
       */
-      actor_id: db.Int8String;
+      actor_id: db.Int8String | null;
       /**
       * **draw_rerolls.by_user_id**
       * - `int8` in database
@@ -1679,9 +1683,9 @@ declare module 'zapatos/schema' {
       /**
       * **draw_rerolls.actor_id**
       * - `int8` in database
-      * - `NOT NULL`, no default
+      * - Nullable, no default
       */
-      actor_id: number;
+      actor_id: number | null;
       /**
       * **draw_rerolls.by_user_id**
       * - `int8` in database
@@ -1741,7 +1745,7 @@ declare module 'zapatos/schema' {
       /**
       * **draw_rerolls.actor_id**
       * - `int8` in database
-      * - `NOT NULL`, no default
+      * - Nullable, no default
       */
       actor_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
       /**
@@ -1803,9 +1807,9 @@ declare module 'zapatos/schema' {
       /**
       * **draw_rerolls.actor_id**
       * - `int8` in database
-      * - `NOT NULL`, no default
+      * - Nullable, no default
       */
-      actor_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
+      actor_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | null | db.DefaultType | db.SQLFragment;
       /**
       * **draw_rerolls.by_user_id**
       * - `int8` in database
@@ -1865,9 +1869,9 @@ declare module 'zapatos/schema' {
       /**
       * **draw_rerolls.actor_id**
       * - `int8` in database
-      * - `NOT NULL`, no default
+      * - Nullable, no default
       */
-      actor_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
+      actor_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | null | db.DefaultType | db.SQLFragment>;
       /**
       * **draw_rerolls.by_user_id**
       * - `int8` in database
@@ -2607,6 +2611,12 @@ declare module 'zapatos/schema' {
       */
       auto_distribute: boolean;
       /**
+      * **giveaways.claim_window**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      claim_window: number | null;
+      /**
       * **giveaways.closed_at**
       * - `timestamptz` in database
       * - Nullable, no default
@@ -2733,6 +2743,12 @@ declare module 'zapatos/schema' {
       */
       version: db.Int8String;
       /**
+      * **giveaways.winner_events_count**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      winner_events_count: number;
+      /**
       * **giveaways.winners_count**
       * - `int4` in database
       * - `NOT NULL`, no default
@@ -2752,6 +2768,12 @@ declare module 'zapatos/schema' {
       * - `NOT NULL`, default: `false`
       */
       auto_distribute: boolean;
+      /**
+      * **giveaways.claim_window**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      claim_window: number | null;
       /**
       * **giveaways.closed_at**
       * - `timestamptz` in database
@@ -2879,6 +2901,12 @@ declare module 'zapatos/schema' {
       */
       version: number;
       /**
+      * **giveaways.winner_events_count**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      winner_events_count: number;
+      /**
       * **giveaways.winners_count**
       * - `int4` in database
       * - `NOT NULL`, no default
@@ -2898,6 +2926,12 @@ declare module 'zapatos/schema' {
       * - `NOT NULL`, default: `false`
       */
       auto_distribute?: boolean | db.Parameter<boolean> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, boolean | db.Parameter<boolean> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **giveaways.claim_window**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      claim_window?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
       /**
       * **giveaways.closed_at**
       * - `timestamptz` in database
@@ -3025,6 +3059,12 @@ declare module 'zapatos/schema' {
       */
       version?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
       /**
+      * **giveaways.winner_events_count**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      winner_events_count?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      /**
       * **giveaways.winners_count**
       * - `int4` in database
       * - `NOT NULL`, no default
@@ -3044,6 +3084,12 @@ declare module 'zapatos/schema' {
       * - `NOT NULL`, default: `false`
       */
       auto_distribute?: boolean | db.Parameter<boolean> | db.DefaultType | db.SQLFragment;
+      /**
+      * **giveaways.claim_window**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      claim_window?: number | db.Parameter<number> | null | db.DefaultType | db.SQLFragment;
       /**
       * **giveaways.closed_at**
       * - `timestamptz` in database
@@ -3171,6 +3217,12 @@ declare module 'zapatos/schema' {
       */
       version?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.DefaultType | db.SQLFragment;
       /**
+      * **giveaways.winner_events_count**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      winner_events_count?: number | db.Parameter<number> | db.DefaultType | db.SQLFragment;
+      /**
       * **giveaways.winners_count**
       * - `int4` in database
       * - `NOT NULL`, no default
@@ -3190,6 +3242,12 @@ declare module 'zapatos/schema' {
       * - `NOT NULL`, default: `false`
       */
       auto_distribute?: boolean | db.Parameter<boolean> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, boolean | db.Parameter<boolean> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **giveaways.claim_window**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      claim_window?: number | db.Parameter<number> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | null | db.DefaultType | db.SQLFragment>;
       /**
       * **giveaways.closed_at**
       * - `timestamptz` in database
@@ -3316,6 +3374,12 @@ declare module 'zapatos/schema' {
       * - `NOT NULL`, default: `1`
       */
       version?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **giveaways.winner_events_count**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      winner_events_count?: number | db.Parameter<number> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | db.DefaultType | db.SQLFragment>;
       /**
       * **giveaways.winners_count**
       * - `int4` in database
@@ -4414,11 +4478,29 @@ declare module 'zapatos/schema' {
       */
       jetton_address: string | null;
       /**
+      * **requirements.jetton_decimals**
+      * - `int2` in database
+      * - Nullable, no default
+      */
+      jetton_decimals: number | null;
+      /**
+      * **requirements.jetton_image**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      jetton_image: string | null;
+      /**
       * **requirements.jetton_min_amount**
       * - `numeric` in database
       * - Nullable, no default
       */
       jetton_min_amount: db.NumericString | null;
+      /**
+      * **requirements.jetton_symbol**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      jetton_symbol: string | null;
       /**
       * **requirements.name**
       * - `text` in database
@@ -4518,11 +4600,29 @@ declare module 'zapatos/schema' {
       */
       jetton_address: string | null;
       /**
+      * **requirements.jetton_decimals**
+      * - `int2` in database
+      * - Nullable, no default
+      */
+      jetton_decimals: number | null;
+      /**
+      * **requirements.jetton_image**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      jetton_image: string | null;
+      /**
       * **requirements.jetton_min_amount**
       * - `numeric` in database
       * - Nullable, no default
       */
       jetton_min_amount: number | null;
+      /**
+      * **requirements.jetton_symbol**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      jetton_symbol: string | null;
       /**
       * **requirements.name**
       * - `text` in database
@@ -4622,11 +4722,29 @@ declare module 'zapatos/schema' {
       */
       jetton_address?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
       /**
+      * **requirements.jetton_decimals**
+      * - `int2` in database
+      * - Nullable, no default
+      */
+      jetton_decimals?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **requirements.jetton_image**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      jetton_image?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
       * **requirements.jetton_min_amount**
       * - `numeric` in database
       * - Nullable, no default
       */
       jetton_min_amount?: (number | db.NumericString) | db.Parameter<(number | db.NumericString)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.NumericString) | db.Parameter<(number | db.NumericString)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **requirements.jetton_symbol**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      jetton_symbol?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
       /**
       * **requirements.name**
       * - `text` in database
@@ -4720,11 +4838,29 @@ declare module 'zapatos/schema' {
       */
       jetton_address?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
       /**
+      * **requirements.jetton_decimals**
+      * - `int2` in database
+      * - Nullable, no default
+      */
+      jetton_decimals?: number | db.Parameter<number> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **requirements.jetton_image**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      jetton_image?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
+      /**
       * **requirements.jetton_min_amount**
       * - `numeric` in database
       * - Nullable, no default
       */
       jetton_min_amount?: (number | db.NumericString) | db.Parameter<(number | db.NumericString)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **requirements.jetton_symbol**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      jetton_symbol?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
       /**
       * **requirements.name**
       * - `text` in database
@@ -4818,11 +4954,29 @@ declare module 'zapatos/schema' {
       */
       jetton_address?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
       /**
+      * **requirements.jetton_decimals**
+      * - `int2` in database
+      * - Nullable, no default
+      */
+      jetton_decimals?: number | db.Parameter<number> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **requirements.jetton_image**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      jetton_image?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
+      /**
       * **requirements.jetton_min_amount**
       * - `numeric` in database
       * - Nullable, no default
       */
       jetton_min_amount?: (number | db.NumericString) | db.Parameter<(number | db.NumericString)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (number | db.NumericString) | db.Parameter<(number | db.NumericString)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **requirements.jetton_symbol**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      jetton_symbol?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
       /**
       * **requirements.name**
       * - `text` in database
@@ -5268,6 +5422,292 @@ declare module 'zapatos/schema' {
   }
 
   /**
+   * **ton_proof_payloads**
+   * - Table in database
+   */
+  export namespace ton_proof_payloads {
+    export type Table = 'ton_proof_payloads';
+    export interface Selectable {
+      /**
+      * **ton_proof_payloads.expires_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, no default
+      */
+      expires_at: Date;
+      /**
+      * **ton_proof_payloads.payload**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      payload: string;
+      /**
+      * **ton_proof_payloads.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id: db.Int8String;
+    }
+    export interface JSONSelectable {
+      /**
+      * **ton_proof_payloads.expires_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, no default
+      */
+      expires_at: db.TimestampTzString;
+      /**
+      * **ton_proof_payloads.payload**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      payload: string;
+      /**
+      * **ton_proof_payloads.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id: number;
+    }
+    export interface Whereable {
+      /**
+      * **ton_proof_payloads.expires_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, no default
+      */
+      expires_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **ton_proof_payloads.payload**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      payload?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **ton_proof_payloads.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+    }
+    export interface Insertable {
+      /**
+      * **ton_proof_payloads.expires_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, no default
+      */
+      expires_at: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment;
+      /**
+      * **ton_proof_payloads.payload**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      payload: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **ton_proof_payloads.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
+    }
+    export interface Updatable {
+      /**
+      * **ton_proof_payloads.expires_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, no default
+      */
+      expires_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment>;
+      /**
+      * **ton_proof_payloads.payload**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      payload?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **ton_proof_payloads.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
+    }
+    export type UniqueIndex = 'ton_proof_payloads_pkey';
+    export type Column = keyof Selectable;
+    export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
+    export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
+    export type SQL = SQLExpression | SQLExpression[];
+  }
+
+  /**
+   * **ton_wallets**
+   * - Table in database
+   */
+  export namespace ton_wallets {
+    export type Table = 'ton_wallets';
+    export interface Selectable {
+      /**
+      * **ton_wallets.address**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      address: string;
+      /**
+      * **ton_wallets.network**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      network: string;
+      /**
+      * **ton_wallets.public_key**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      public_key: string;
+      /**
+      * **ton_wallets.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id: db.Int8String;
+      /**
+      * **ton_wallets.verified_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      verified_at: Date;
+    }
+    export interface JSONSelectable {
+      /**
+      * **ton_wallets.address**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      address: string;
+      /**
+      * **ton_wallets.network**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      network: string;
+      /**
+      * **ton_wallets.public_key**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      public_key: string;
+      /**
+      * **ton_wallets.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id: number;
+      /**
+      * **ton_wallets.verified_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      verified_at: db.TimestampTzString;
+    }
+    export interface Whereable {
+      /**
+      * **ton_wallets.address**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      address?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **ton_wallets.network**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      network?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **ton_wallets.public_key**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      public_key?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **ton_wallets.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **ton_wallets.verified_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      verified_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+    }
+    export interface Insertable {
+      /**
+      * **ton_wallets.address**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      address: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **ton_wallets.network**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      network: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **ton_wallets.public_key**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      public_key: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **ton_wallets.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
+      /**
+      * **ton_wallets.verified_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      verified_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+    }
+    export interface Updatable {
+      /**
+      * **ton_wallets.address**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      address?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **ton_wallets.network**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      network?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **ton_wallets.public_key**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      public_key?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **ton_wallets.user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
+      /**
+      * **ton_wallets.verified_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      verified_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+    }
+    export type UniqueIndex = 'ton_wallets_address_key' | 'ton_wallets_pkey';
+    export type Column = keyof Selectable;
+    export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
+    export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
+    export type SQL = SQLExpression | SQLExpression[];
+  }
+
+  /**
    * **users**
    * - Table in database
    */
@@ -5674,6 +6114,1113 @@ declare module 'zapatos/schema' {
       wallet_address?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
     }
     export type UniqueIndex = 'users_pkey';
+    export type Column = keyof Selectable;
+    export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
+    export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
+    export type SQL = SQLExpression | SQLExpression[];
+  }
+
+  /**
+   * **webhook_deliveries**
+   * - Table in database
+   */
+  export namespace webhook_deliveries {
+    export type Table = 'webhook_deliveries';
+    export interface Selectable {
+      /**
+      * **webhook_deliveries.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts: number;
+      /**
+      * **webhook_deliveries.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: Date;
+      /**
+      * **webhook_deliveries.delivered_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      delivered_at: Date | null;
+      /**
+      * **webhook_deliveries.endpoint_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      endpoint_id: string;
+      /**
+      * **webhook_deliveries.event_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      event_id: db.Int8String;
+      /**
+      * **webhook_deliveries.event_type**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      event_type: string;
+      /**
+      * **webhook_deliveries.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **webhook_deliveries.id**
+      * - `text` in database
+      * - `NOT NULL`, default: `('msg_'::text || replace((gen_random_uuid())::text, '-'::text, ''::text))`
+      */
+      id: string;
+      /**
+      * **webhook_deliveries.last_attempt_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      last_attempt_at: Date | null;
+      /**
+      * **webhook_deliveries.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error: string | null;
+      /**
+      * **webhook_deliveries.last_status**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      last_status: number | null;
+      /**
+      * **webhook_deliveries.next_attempt_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      next_attempt_at: Date;
+      /**
+      * **webhook_deliveries.queued_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      queued_at: Date | null;
+      /**
+      * **webhook_deliveries.status**
+      * - `webhook_delivery_status` in database
+      * - `NOT NULL`, default: `'pending'::webhook_delivery_status`
+      */
+      status: webhook_delivery_status;
+      /**
+      * **webhook_deliveries.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at: Date;
+    }
+    export interface JSONSelectable {
+      /**
+      * **webhook_deliveries.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts: number;
+      /**
+      * **webhook_deliveries.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: db.TimestampTzString;
+      /**
+      * **webhook_deliveries.delivered_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      delivered_at: db.TimestampTzString | null;
+      /**
+      * **webhook_deliveries.endpoint_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      endpoint_id: string;
+      /**
+      * **webhook_deliveries.event_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      event_id: number;
+      /**
+      * **webhook_deliveries.event_type**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      event_type: string;
+      /**
+      * **webhook_deliveries.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **webhook_deliveries.id**
+      * - `text` in database
+      * - `NOT NULL`, default: `('msg_'::text || replace((gen_random_uuid())::text, '-'::text, ''::text))`
+      */
+      id: string;
+      /**
+      * **webhook_deliveries.last_attempt_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      last_attempt_at: db.TimestampTzString | null;
+      /**
+      * **webhook_deliveries.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error: string | null;
+      /**
+      * **webhook_deliveries.last_status**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      last_status: number | null;
+      /**
+      * **webhook_deliveries.next_attempt_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      next_attempt_at: db.TimestampTzString;
+      /**
+      * **webhook_deliveries.queued_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      queued_at: db.TimestampTzString | null;
+      /**
+      * **webhook_deliveries.status**
+      * - `webhook_delivery_status` in database
+      * - `NOT NULL`, default: `'pending'::webhook_delivery_status`
+      */
+      status: webhook_delivery_status;
+      /**
+      * **webhook_deliveries.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at: db.TimestampTzString;
+    }
+    export interface Whereable {
+      /**
+      * **webhook_deliveries.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.delivered_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      delivered_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.endpoint_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      endpoint_id?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.event_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      event_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.event_type**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      event_type?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.id**
+      * - `text` in database
+      * - `NOT NULL`, default: `('msg_'::text || replace((gen_random_uuid())::text, '-'::text, ''::text))`
+      */
+      id?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.last_attempt_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      last_attempt_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.last_status**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      last_status?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.next_attempt_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      next_attempt_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.queued_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      queued_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.status**
+      * - `webhook_delivery_status` in database
+      * - `NOT NULL`, default: `'pending'::webhook_delivery_status`
+      */
+      status?: webhook_delivery_status | db.Parameter<webhook_delivery_status> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, webhook_delivery_status | db.Parameter<webhook_delivery_status> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_deliveries.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+    }
+    export interface Insertable {
+      /**
+      * **webhook_deliveries.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts?: number | db.Parameter<number> | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_deliveries.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_deliveries.delivered_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      delivered_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_deliveries.endpoint_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      endpoint_id: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **webhook_deliveries.event_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      event_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
+      /**
+      * **webhook_deliveries.event_type**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      event_type: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **webhook_deliveries.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **webhook_deliveries.id**
+      * - `text` in database
+      * - `NOT NULL`, default: `('msg_'::text || replace((gen_random_uuid())::text, '-'::text, ''::text))`
+      */
+      id?: string | db.Parameter<string> | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_deliveries.last_attempt_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      last_attempt_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_deliveries.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_deliveries.last_status**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      last_status?: number | db.Parameter<number> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_deliveries.next_attempt_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      next_attempt_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_deliveries.queued_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      queued_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_deliveries.status**
+      * - `webhook_delivery_status` in database
+      * - `NOT NULL`, default: `'pending'::webhook_delivery_status`
+      */
+      status?: webhook_delivery_status | db.Parameter<webhook_delivery_status> | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_deliveries.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+    }
+    export interface Updatable {
+      /**
+      * **webhook_deliveries.attempts**
+      * - `int4` in database
+      * - `NOT NULL`, default: `0`
+      */
+      attempts?: number | db.Parameter<number> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.delivered_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      delivered_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.endpoint_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      endpoint_id?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.event_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      event_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.event_type**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      event_type?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.id**
+      * - `text` in database
+      * - `NOT NULL`, default: `('msg_'::text || replace((gen_random_uuid())::text, '-'::text, ''::text))`
+      */
+      id?: string | db.Parameter<string> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.last_attempt_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      last_attempt_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.last_error**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      last_error?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.last_status**
+      * - `int4` in database
+      * - Nullable, no default
+      */
+      last_status?: number | db.Parameter<number> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.next_attempt_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      next_attempt_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.queued_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      queued_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.status**
+      * - `webhook_delivery_status` in database
+      * - `NOT NULL`, default: `'pending'::webhook_delivery_status`
+      */
+      status?: webhook_delivery_status | db.Parameter<webhook_delivery_status> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, webhook_delivery_status | db.Parameter<webhook_delivery_status> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_deliveries.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+    }
+    export type UniqueIndex = 'webhook_deliveries_event_unique' | 'webhook_deliveries_pkey';
+    export type Column = keyof Selectable;
+    export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
+    export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
+    export type SQL = SQLExpression | SQLExpression[];
+  }
+
+  /**
+   * **webhook_endpoints**
+   * - Table in database
+   */
+  export namespace webhook_endpoints {
+    export type Table = 'webhook_endpoints';
+    export interface Selectable {
+      /**
+      * **webhook_endpoints.api_key_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      api_key_id: string;
+      /**
+      * **webhook_endpoints.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: Date;
+      /**
+      * **webhook_endpoints.description**
+      * - `text` in database
+      * - `NOT NULL`, default: `''::text`
+      */
+      description: string;
+      /**
+      * **webhook_endpoints.disabled_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      disabled_at: Date | null;
+      /**
+      * **webhook_endpoints.disabled_reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      disabled_reason: string | null;
+      /**
+      * **webhook_endpoints.enabled**
+      * - `bool` in database
+      * - `NOT NULL`, default: `true`
+      */
+      enabled: boolean;
+      /**
+      * **webhook_endpoints.events**
+      * - `_text` in database
+      * - `NOT NULL`, no default
+      */
+      events: string[];
+      /**
+      * **webhook_endpoints.failing_since**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      failing_since: Date | null;
+      /**
+      * **webhook_endpoints.id**
+      * - `uuid` in database
+      * - `NOT NULL`, default: `gen_random_uuid()`
+      */
+      id: string;
+      /**
+      * **webhook_endpoints.owner_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      owner_id: db.Int8String;
+      /**
+      * **webhook_endpoints.previous_secret**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      previous_secret: string | null;
+      /**
+      * **webhook_endpoints.previous_secret_until**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      previous_secret_until: Date | null;
+      /**
+      * **webhook_endpoints.secret**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      secret: string;
+      /**
+      * **webhook_endpoints.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at: Date;
+      /**
+      * **webhook_endpoints.url**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      url: string;
+    }
+    export interface JSONSelectable {
+      /**
+      * **webhook_endpoints.api_key_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      api_key_id: string;
+      /**
+      * **webhook_endpoints.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: db.TimestampTzString;
+      /**
+      * **webhook_endpoints.description**
+      * - `text` in database
+      * - `NOT NULL`, default: `''::text`
+      */
+      description: string;
+      /**
+      * **webhook_endpoints.disabled_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      disabled_at: db.TimestampTzString | null;
+      /**
+      * **webhook_endpoints.disabled_reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      disabled_reason: string | null;
+      /**
+      * **webhook_endpoints.enabled**
+      * - `bool` in database
+      * - `NOT NULL`, default: `true`
+      */
+      enabled: boolean;
+      /**
+      * **webhook_endpoints.events**
+      * - `_text` in database
+      * - `NOT NULL`, no default
+      */
+      events: string[];
+      /**
+      * **webhook_endpoints.failing_since**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      failing_since: db.TimestampTzString | null;
+      /**
+      * **webhook_endpoints.id**
+      * - `uuid` in database
+      * - `NOT NULL`, default: `gen_random_uuid()`
+      */
+      id: string;
+      /**
+      * **webhook_endpoints.owner_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      owner_id: number;
+      /**
+      * **webhook_endpoints.previous_secret**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      previous_secret: string | null;
+      /**
+      * **webhook_endpoints.previous_secret_until**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      previous_secret_until: db.TimestampTzString | null;
+      /**
+      * **webhook_endpoints.secret**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      secret: string;
+      /**
+      * **webhook_endpoints.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at: db.TimestampTzString;
+      /**
+      * **webhook_endpoints.url**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      url: string;
+    }
+    export interface Whereable {
+      /**
+      * **webhook_endpoints.api_key_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      api_key_id?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.description**
+      * - `text` in database
+      * - `NOT NULL`, default: `''::text`
+      */
+      description?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.disabled_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      disabled_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.disabled_reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      disabled_reason?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.enabled**
+      * - `bool` in database
+      * - `NOT NULL`, default: `true`
+      */
+      enabled?: boolean | db.Parameter<boolean> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, boolean | db.Parameter<boolean> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.events**
+      * - `_text` in database
+      * - `NOT NULL`, no default
+      */
+      events?: string[] | db.Parameter<string[]> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string[] | db.Parameter<string[]> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.failing_since**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      failing_since?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.id**
+      * - `uuid` in database
+      * - `NOT NULL`, default: `gen_random_uuid()`
+      */
+      id?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.owner_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      owner_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.previous_secret**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      previous_secret?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.previous_secret_until**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      previous_secret_until?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.secret**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      secret?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_endpoints.url**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      url?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+    }
+    export interface Insertable {
+      /**
+      * **webhook_endpoints.api_key_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      api_key_id: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **webhook_endpoints.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_endpoints.description**
+      * - `text` in database
+      * - `NOT NULL`, default: `''::text`
+      */
+      description?: string | db.Parameter<string> | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_endpoints.disabled_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      disabled_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_endpoints.disabled_reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      disabled_reason?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_endpoints.enabled**
+      * - `bool` in database
+      * - `NOT NULL`, default: `true`
+      */
+      enabled?: boolean | db.Parameter<boolean> | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_endpoints.events**
+      * - `_text` in database
+      * - `NOT NULL`, no default
+      */
+      events: string[] | db.Parameter<string[]> | db.SQLFragment;
+      /**
+      * **webhook_endpoints.failing_since**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      failing_since?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_endpoints.id**
+      * - `uuid` in database
+      * - `NOT NULL`, default: `gen_random_uuid()`
+      */
+      id?: string | db.Parameter<string> | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_endpoints.owner_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      owner_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
+      /**
+      * **webhook_endpoints.previous_secret**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      previous_secret?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_endpoints.previous_secret_until**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      previous_secret_until?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_endpoints.secret**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      secret: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **webhook_endpoints.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_endpoints.url**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      url: string | db.Parameter<string> | db.SQLFragment;
+    }
+    export interface Updatable {
+      /**
+      * **webhook_endpoints.api_key_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      api_key_id?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.description**
+      * - `text` in database
+      * - `NOT NULL`, default: `''::text`
+      */
+      description?: string | db.Parameter<string> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.disabled_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      disabled_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.disabled_reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      disabled_reason?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.enabled**
+      * - `bool` in database
+      * - `NOT NULL`, default: `true`
+      */
+      enabled?: boolean | db.Parameter<boolean> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, boolean | db.Parameter<boolean> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.events**
+      * - `_text` in database
+      * - `NOT NULL`, no default
+      */
+      events?: string[] | db.Parameter<string[]> | db.SQLFragment | db.SQLFragment<any, string[] | db.Parameter<string[]> | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.failing_since**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      failing_since?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.id**
+      * - `uuid` in database
+      * - `NOT NULL`, default: `gen_random_uuid()`
+      */
+      id?: string | db.Parameter<string> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.owner_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      owner_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.previous_secret**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      previous_secret?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.previous_secret_until**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      previous_secret_until?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.secret**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      secret?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.updated_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      updated_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_endpoints.url**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      url?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+    }
+    export type UniqueIndex = 'webhook_endpoints_pkey';
+    export type Column = keyof Selectable;
+    export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
+    export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
+    export type SQL = SQLExpression | SQLExpression[];
+  }
+
+  /**
+   * **webhook_events**
+   * - Table in database
+   */
+  export namespace webhook_events {
+    export type Table = 'webhook_events';
+    export interface Selectable {
+      /**
+      * **webhook_events.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: Date;
+      /**
+      * **webhook_events.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **webhook_events.id**
+      * - `int8` in database
+      * - Generated column
+      */
+      id: db.Int8String;
+      /**
+      * **webhook_events.payload**
+      * - `jsonb` in database
+      * - `NOT NULL`, no default
+      */
+      payload: db.JSONValue;
+      /**
+      * **webhook_events.type**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      type: string;
+    }
+    export interface JSONSelectable {
+      /**
+      * **webhook_events.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: db.TimestampTzString;
+      /**
+      * **webhook_events.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **webhook_events.id**
+      * - `int8` in database
+      * - Generated column
+      */
+      id: number;
+      /**
+      * **webhook_events.payload**
+      * - `jsonb` in database
+      * - `NOT NULL`, no default
+      */
+      payload: db.JSONValue;
+      /**
+      * **webhook_events.type**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      type: string;
+    }
+    export interface Whereable {
+      /**
+      * **webhook_events.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_events.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_events.id**
+      * - `int8` in database
+      * - Generated column
+      */
+      id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_events.payload**
+      * - `jsonb` in database
+      * - `NOT NULL`, no default
+      */
+      payload?: db.JSONValue | db.Parameter<db.JSONValue> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, db.JSONValue | db.Parameter<db.JSONValue> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **webhook_events.type**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      type?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+    }
+    export interface Insertable {
+      /**
+      * **webhook_events.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+      /**
+      * **webhook_events.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **webhook_events.payload**
+      * - `jsonb` in database
+      * - `NOT NULL`, no default
+      */
+      payload: db.JSONValue | db.Parameter<db.JSONValue> | db.SQLFragment;
+      /**
+      * **webhook_events.type**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      type: string | db.Parameter<string> | db.SQLFragment;
+    }
+    export interface Updatable {
+      /**
+      * **webhook_events.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **webhook_events.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **webhook_events.payload**
+      * - `jsonb` in database
+      * - `NOT NULL`, no default
+      */
+      payload?: db.JSONValue | db.Parameter<db.JSONValue> | db.SQLFragment | db.SQLFragment<any, db.JSONValue | db.Parameter<db.JSONValue> | db.SQLFragment>;
+      /**
+      * **webhook_events.type**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      type?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+    }
+    export type UniqueIndex = 'webhook_events_pkey';
     export type Column = keyof Selectable;
     export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
     export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
@@ -6094,12 +7641,293 @@ declare module 'zapatos/schema' {
   }
 
   /**
+   * **winner_events**
+   * - Table in database
+   */
+  export namespace winner_events {
+    export type Table = 'winner_events';
+    export interface Selectable {
+      /**
+      * **winner_events.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: Date;
+      /**
+      * **winner_events.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **winner_events.kind**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      kind: string;
+      /**
+      * **winner_events.place**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      place: number;
+      /**
+      * **winner_events.previous_user_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      previous_user_id: db.Int8String | null;
+      /**
+      * **winner_events.reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      reason: string | null;
+      /**
+      * **winner_events.seq**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      seq: number;
+      /**
+      * **winner_events.user_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      user_id: db.Int8String | null;
+    }
+    export interface JSONSelectable {
+      /**
+      * **winner_events.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at: db.TimestampTzString;
+      /**
+      * **winner_events.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string;
+      /**
+      * **winner_events.kind**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      kind: string;
+      /**
+      * **winner_events.place**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      place: number;
+      /**
+      * **winner_events.previous_user_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      previous_user_id: number | null;
+      /**
+      * **winner_events.reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      reason: string | null;
+      /**
+      * **winner_events.seq**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      seq: number;
+      /**
+      * **winner_events.user_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      user_id: number | null;
+    }
+    export interface Whereable {
+      /**
+      * **winner_events.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **winner_events.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **winner_events.kind**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      kind?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **winner_events.place**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      place?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **winner_events.previous_user_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      previous_user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **winner_events.reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      reason?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **winner_events.seq**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      seq?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **winner_events.user_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+    }
+    export interface Insertable {
+      /**
+      * **winner_events.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment;
+      /**
+      * **winner_events.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **winner_events.kind**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      kind: string | db.Parameter<string> | db.SQLFragment;
+      /**
+      * **winner_events.place**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      place: number | db.Parameter<number> | db.SQLFragment;
+      /**
+      * **winner_events.previous_user_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      previous_user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **winner_events.reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      reason?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **winner_events.seq**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      seq: number | db.Parameter<number> | db.SQLFragment;
+      /**
+      * **winner_events.user_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | null | db.DefaultType | db.SQLFragment;
+    }
+    export interface Updatable {
+      /**
+      * **winner_events.created_at**
+      * - `timestamptz` in database
+      * - `NOT NULL`, default: `now()`
+      */
+      created_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.DefaultType | db.SQLFragment>;
+      /**
+      * **winner_events.giveaway_id**
+      * - `uuid` in database
+      * - `NOT NULL`, no default
+      */
+      giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **winner_events.kind**
+      * - `text` in database
+      * - `NOT NULL`, no default
+      */
+      kind?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
+      /**
+      * **winner_events.place**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      place?: number | db.Parameter<number> | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment>;
+      /**
+      * **winner_events.previous_user_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      previous_user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **winner_events.reason**
+      * - `text` in database
+      * - Nullable, no default
+      */
+      reason?: string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **winner_events.seq**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      seq?: number | db.Parameter<number> | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment>;
+      /**
+      * **winner_events.user_id**
+      * - `int8` in database
+      * - Nullable, no default
+      */
+      user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | null | db.DefaultType | db.SQLFragment>;
+    }
+    export type UniqueIndex = 'winner_events_pkey';
+    export type Column = keyof Selectable;
+    export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
+    export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
+    export type SQL = SQLExpression | SQLExpression[];
+  }
+
+  /**
    * **winners**
    * - Table in database
    */
   export namespace winners {
     export type Table = 'winners';
     export interface Selectable {
+      /**
+      * **winners.claim_deadline**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claim_deadline: Date | null;
+      /**
+      * **winners.claim_extended_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claim_extended_at: Date | null;
+      /**
+      * **winners.claimed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claimed_at: Date | null;
       /**
       * **winners.created_at**
       * - `timestamptz` in database
@@ -6133,6 +7961,24 @@ declare module 'zapatos/schema' {
     }
     export interface JSONSelectable {
       /**
+      * **winners.claim_deadline**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claim_deadline: db.TimestampTzString | null;
+      /**
+      * **winners.claim_extended_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claim_extended_at: db.TimestampTzString | null;
+      /**
+      * **winners.claimed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claimed_at: db.TimestampTzString | null;
+      /**
       * **winners.created_at**
       * - `timestamptz` in database
       * - `NOT NULL`, default: `now()`
@@ -6164,6 +8010,24 @@ declare module 'zapatos/schema' {
       user_id: number;
     }
     export interface Whereable {
+      /**
+      * **winners.claim_deadline**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claim_deadline?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **winners.claim_extended_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claim_extended_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **winners.claimed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claimed_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | db.SQLFragment | db.ParentColumn>;
       /**
       * **winners.created_at**
       * - `timestamptz` in database
@@ -6197,6 +8061,24 @@ declare module 'zapatos/schema' {
     }
     export interface Insertable {
       /**
+      * **winners.claim_deadline**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claim_deadline?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **winners.claim_extended_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claim_extended_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
+      /**
+      * **winners.claimed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claimed_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment;
+      /**
       * **winners.created_at**
       * - `timestamptz` in database
       * - `NOT NULL`, default: `now()`
@@ -6228,6 +8110,24 @@ declare module 'zapatos/schema' {
       user_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
     }
     export interface Updatable {
+      /**
+      * **winners.claim_deadline**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claim_deadline?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **winners.claim_extended_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claim_extended_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
+      /**
+      * **winners.claimed_at**
+      * - `timestamptz` in database
+      * - Nullable, no default
+      */
+      claimed_at?: (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment | db.SQLFragment<any, (db.TimestampTzString | Date) | db.Parameter<(db.TimestampTzString | Date)> | null | db.DefaultType | db.SQLFragment>;
       /**
       * **winners.created_at**
       * - `timestamptz` in database
@@ -6269,20 +8169,20 @@ declare module 'zapatos/schema' {
   /* --- aggregate types --- */
 
   export namespace public {  
-    export type Table = api_keys.Table | channel_admins.Table | channels.Table | draw_checks.Table | draw_commitments.Table | draw_entrants.Table | draw_proofs.Table | draw_rerolls.Table | draw_runs.Table | giveaway_prizes.Table | giveaway_sponsors.Table | giveaways.Table | notifications.Table | participants.Table | pre_winner_lists.Table | prizes.Table | requirements.Table | sponsors.Table | tickets.Table | users.Table | win_records.Table | winners.Table;
-    export type Selectable = api_keys.Selectable | channel_admins.Selectable | channels.Selectable | draw_checks.Selectable | draw_commitments.Selectable | draw_entrants.Selectable | draw_proofs.Selectable | draw_rerolls.Selectable | draw_runs.Selectable | giveaway_prizes.Selectable | giveaway_sponsors.Selectable | giveaways.Selectable | notifications.Selectable | participants.Selectable | pre_winner_lists.Selectable | prizes.Selectable | requirements.Selectable | sponsors.Selectable | tickets.Selectable | users.Selectable | win_records.Selectable | winners.Selectable;
-    export type JSONSelectable = api_keys.JSONSelectable | channel_admins.JSONSelectable | channels.JSONSelectable | draw_checks.JSONSelectable | draw_commitments.JSONSelectable | draw_entrants.JSONSelectable | draw_proofs.JSONSelectable | draw_rerolls.JSONSelectable | draw_runs.JSONSelectable | giveaway_prizes.JSONSelectable | giveaway_sponsors.JSONSelectable | giveaways.JSONSelectable | notifications.JSONSelectable | participants.JSONSelectable | pre_winner_lists.JSONSelectable | prizes.JSONSelectable | requirements.JSONSelectable | sponsors.JSONSelectable | tickets.JSONSelectable | users.JSONSelectable | win_records.JSONSelectable | winners.JSONSelectable;
-    export type Whereable = api_keys.Whereable | channel_admins.Whereable | channels.Whereable | draw_checks.Whereable | draw_commitments.Whereable | draw_entrants.Whereable | draw_proofs.Whereable | draw_rerolls.Whereable | draw_runs.Whereable | giveaway_prizes.Whereable | giveaway_sponsors.Whereable | giveaways.Whereable | notifications.Whereable | participants.Whereable | pre_winner_lists.Whereable | prizes.Whereable | requirements.Whereable | sponsors.Whereable | tickets.Whereable | users.Whereable | win_records.Whereable | winners.Whereable;
-    export type Insertable = api_keys.Insertable | channel_admins.Insertable | channels.Insertable | draw_checks.Insertable | draw_commitments.Insertable | draw_entrants.Insertable | draw_proofs.Insertable | draw_rerolls.Insertable | draw_runs.Insertable | giveaway_prizes.Insertable | giveaway_sponsors.Insertable | giveaways.Insertable | notifications.Insertable | participants.Insertable | pre_winner_lists.Insertable | prizes.Insertable | requirements.Insertable | sponsors.Insertable | tickets.Insertable | users.Insertable | win_records.Insertable | winners.Insertable;
-    export type Updatable = api_keys.Updatable | channel_admins.Updatable | channels.Updatable | draw_checks.Updatable | draw_commitments.Updatable | draw_entrants.Updatable | draw_proofs.Updatable | draw_rerolls.Updatable | draw_runs.Updatable | giveaway_prizes.Updatable | giveaway_sponsors.Updatable | giveaways.Updatable | notifications.Updatable | participants.Updatable | pre_winner_lists.Updatable | prizes.Updatable | requirements.Updatable | sponsors.Updatable | tickets.Updatable | users.Updatable | win_records.Updatable | winners.Updatable;
-    export type UniqueIndex = api_keys.UniqueIndex | channel_admins.UniqueIndex | channels.UniqueIndex | draw_checks.UniqueIndex | draw_commitments.UniqueIndex | draw_entrants.UniqueIndex | draw_proofs.UniqueIndex | draw_rerolls.UniqueIndex | draw_runs.UniqueIndex | giveaway_prizes.UniqueIndex | giveaway_sponsors.UniqueIndex | giveaways.UniqueIndex | notifications.UniqueIndex | participants.UniqueIndex | pre_winner_lists.UniqueIndex | prizes.UniqueIndex | requirements.UniqueIndex | sponsors.UniqueIndex | tickets.UniqueIndex | users.UniqueIndex | win_records.UniqueIndex | winners.UniqueIndex;
-    export type Column = api_keys.Column | channel_admins.Column | channels.Column | draw_checks.Column | draw_commitments.Column | draw_entrants.Column | draw_proofs.Column | draw_rerolls.Column | draw_runs.Column | giveaway_prizes.Column | giveaway_sponsors.Column | giveaways.Column | notifications.Column | participants.Column | pre_winner_lists.Column | prizes.Column | requirements.Column | sponsors.Column | tickets.Column | users.Column | win_records.Column | winners.Column;
+    export type Table = api_keys.Table | channel_admins.Table | channels.Table | draw_checks.Table | draw_commitments.Table | draw_entrants.Table | draw_proofs.Table | draw_rerolls.Table | draw_runs.Table | giveaway_prizes.Table | giveaway_sponsors.Table | giveaways.Table | notifications.Table | participants.Table | pre_winner_lists.Table | prizes.Table | requirements.Table | sponsors.Table | tickets.Table | ton_proof_payloads.Table | ton_wallets.Table | users.Table | webhook_deliveries.Table | webhook_endpoints.Table | webhook_events.Table | win_records.Table | winner_events.Table | winners.Table;
+    export type Selectable = api_keys.Selectable | channel_admins.Selectable | channels.Selectable | draw_checks.Selectable | draw_commitments.Selectable | draw_entrants.Selectable | draw_proofs.Selectable | draw_rerolls.Selectable | draw_runs.Selectable | giveaway_prizes.Selectable | giveaway_sponsors.Selectable | giveaways.Selectable | notifications.Selectable | participants.Selectable | pre_winner_lists.Selectable | prizes.Selectable | requirements.Selectable | sponsors.Selectable | tickets.Selectable | ton_proof_payloads.Selectable | ton_wallets.Selectable | users.Selectable | webhook_deliveries.Selectable | webhook_endpoints.Selectable | webhook_events.Selectable | win_records.Selectable | winner_events.Selectable | winners.Selectable;
+    export type JSONSelectable = api_keys.JSONSelectable | channel_admins.JSONSelectable | channels.JSONSelectable | draw_checks.JSONSelectable | draw_commitments.JSONSelectable | draw_entrants.JSONSelectable | draw_proofs.JSONSelectable | draw_rerolls.JSONSelectable | draw_runs.JSONSelectable | giveaway_prizes.JSONSelectable | giveaway_sponsors.JSONSelectable | giveaways.JSONSelectable | notifications.JSONSelectable | participants.JSONSelectable | pre_winner_lists.JSONSelectable | prizes.JSONSelectable | requirements.JSONSelectable | sponsors.JSONSelectable | tickets.JSONSelectable | ton_proof_payloads.JSONSelectable | ton_wallets.JSONSelectable | users.JSONSelectable | webhook_deliveries.JSONSelectable | webhook_endpoints.JSONSelectable | webhook_events.JSONSelectable | win_records.JSONSelectable | winner_events.JSONSelectable | winners.JSONSelectable;
+    export type Whereable = api_keys.Whereable | channel_admins.Whereable | channels.Whereable | draw_checks.Whereable | draw_commitments.Whereable | draw_entrants.Whereable | draw_proofs.Whereable | draw_rerolls.Whereable | draw_runs.Whereable | giveaway_prizes.Whereable | giveaway_sponsors.Whereable | giveaways.Whereable | notifications.Whereable | participants.Whereable | pre_winner_lists.Whereable | prizes.Whereable | requirements.Whereable | sponsors.Whereable | tickets.Whereable | ton_proof_payloads.Whereable | ton_wallets.Whereable | users.Whereable | webhook_deliveries.Whereable | webhook_endpoints.Whereable | webhook_events.Whereable | win_records.Whereable | winner_events.Whereable | winners.Whereable;
+    export type Insertable = api_keys.Insertable | channel_admins.Insertable | channels.Insertable | draw_checks.Insertable | draw_commitments.Insertable | draw_entrants.Insertable | draw_proofs.Insertable | draw_rerolls.Insertable | draw_runs.Insertable | giveaway_prizes.Insertable | giveaway_sponsors.Insertable | giveaways.Insertable | notifications.Insertable | participants.Insertable | pre_winner_lists.Insertable | prizes.Insertable | requirements.Insertable | sponsors.Insertable | tickets.Insertable | ton_proof_payloads.Insertable | ton_wallets.Insertable | users.Insertable | webhook_deliveries.Insertable | webhook_endpoints.Insertable | webhook_events.Insertable | win_records.Insertable | winner_events.Insertable | winners.Insertable;
+    export type Updatable = api_keys.Updatable | channel_admins.Updatable | channels.Updatable | draw_checks.Updatable | draw_commitments.Updatable | draw_entrants.Updatable | draw_proofs.Updatable | draw_rerolls.Updatable | draw_runs.Updatable | giveaway_prizes.Updatable | giveaway_sponsors.Updatable | giveaways.Updatable | notifications.Updatable | participants.Updatable | pre_winner_lists.Updatable | prizes.Updatable | requirements.Updatable | sponsors.Updatable | tickets.Updatable | ton_proof_payloads.Updatable | ton_wallets.Updatable | users.Updatable | webhook_deliveries.Updatable | webhook_endpoints.Updatable | webhook_events.Updatable | win_records.Updatable | winner_events.Updatable | winners.Updatable;
+    export type UniqueIndex = api_keys.UniqueIndex | channel_admins.UniqueIndex | channels.UniqueIndex | draw_checks.UniqueIndex | draw_commitments.UniqueIndex | draw_entrants.UniqueIndex | draw_proofs.UniqueIndex | draw_rerolls.UniqueIndex | draw_runs.UniqueIndex | giveaway_prizes.UniqueIndex | giveaway_sponsors.UniqueIndex | giveaways.UniqueIndex | notifications.UniqueIndex | participants.UniqueIndex | pre_winner_lists.UniqueIndex | prizes.UniqueIndex | requirements.UniqueIndex | sponsors.UniqueIndex | tickets.UniqueIndex | ton_proof_payloads.UniqueIndex | ton_wallets.UniqueIndex | users.UniqueIndex | webhook_deliveries.UniqueIndex | webhook_endpoints.UniqueIndex | webhook_events.UniqueIndex | win_records.UniqueIndex | winner_events.UniqueIndex | winners.UniqueIndex;
+    export type Column = api_keys.Column | channel_admins.Column | channels.Column | draw_checks.Column | draw_commitments.Column | draw_entrants.Column | draw_proofs.Column | draw_rerolls.Column | draw_runs.Column | giveaway_prizes.Column | giveaway_sponsors.Column | giveaways.Column | notifications.Column | participants.Column | pre_winner_lists.Column | prizes.Column | requirements.Column | sponsors.Column | tickets.Column | ton_proof_payloads.Column | ton_wallets.Column | users.Column | webhook_deliveries.Column | webhook_endpoints.Column | webhook_events.Column | win_records.Column | winner_events.Column | winners.Column;
   
-    export type AllBaseTables = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, draw_rerolls.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, users.Table, win_records.Table, winners.Table];
+    export type AllBaseTables = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, draw_rerolls.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, ton_proof_payloads.Table, ton_wallets.Table, users.Table, webhook_deliveries.Table, webhook_endpoints.Table, webhook_events.Table, win_records.Table, winner_events.Table, winners.Table];
     export type AllForeignTables = [];
     export type AllViews = [];
     export type AllMaterializedViews = [];
-    export type AllTablesAndViews = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, draw_rerolls.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, users.Table, win_records.Table, winners.Table];
+    export type AllTablesAndViews = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, draw_rerolls.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, ton_proof_payloads.Table, ton_wallets.Table, users.Table, webhook_deliveries.Table, webhook_endpoints.Table, webhook_events.Table, win_records.Table, winner_events.Table, winners.Table];
   }
 
 
@@ -6329,8 +8229,14 @@ declare module 'zapatos/schema' {
     "requirements": requirements.Selectable;
     "sponsors": sponsors.Selectable;
     "tickets": tickets.Selectable;
+    "ton_proof_payloads": ton_proof_payloads.Selectable;
+    "ton_wallets": ton_wallets.Selectable;
     "users": users.Selectable;
+    "webhook_deliveries": webhook_deliveries.Selectable;
+    "webhook_endpoints": webhook_endpoints.Selectable;
+    "webhook_events": webhook_events.Selectable;
     "win_records": win_records.Selectable;
+    "winner_events": winner_events.Selectable;
     "winners": winners.Selectable;
   }[T];
 
@@ -6354,8 +8260,14 @@ declare module 'zapatos/schema' {
     "requirements": requirements.JSONSelectable;
     "sponsors": sponsors.JSONSelectable;
     "tickets": tickets.JSONSelectable;
+    "ton_proof_payloads": ton_proof_payloads.JSONSelectable;
+    "ton_wallets": ton_wallets.JSONSelectable;
     "users": users.JSONSelectable;
+    "webhook_deliveries": webhook_deliveries.JSONSelectable;
+    "webhook_endpoints": webhook_endpoints.JSONSelectable;
+    "webhook_events": webhook_events.JSONSelectable;
     "win_records": win_records.JSONSelectable;
+    "winner_events": winner_events.JSONSelectable;
     "winners": winners.JSONSelectable;
   }[T];
 
@@ -6379,8 +8291,14 @@ declare module 'zapatos/schema' {
     "requirements": requirements.Whereable;
     "sponsors": sponsors.Whereable;
     "tickets": tickets.Whereable;
+    "ton_proof_payloads": ton_proof_payloads.Whereable;
+    "ton_wallets": ton_wallets.Whereable;
     "users": users.Whereable;
+    "webhook_deliveries": webhook_deliveries.Whereable;
+    "webhook_endpoints": webhook_endpoints.Whereable;
+    "webhook_events": webhook_events.Whereable;
     "win_records": win_records.Whereable;
+    "winner_events": winner_events.Whereable;
     "winners": winners.Whereable;
   }[T];
 
@@ -6404,8 +8322,14 @@ declare module 'zapatos/schema' {
     "requirements": requirements.Insertable;
     "sponsors": sponsors.Insertable;
     "tickets": tickets.Insertable;
+    "ton_proof_payloads": ton_proof_payloads.Insertable;
+    "ton_wallets": ton_wallets.Insertable;
     "users": users.Insertable;
+    "webhook_deliveries": webhook_deliveries.Insertable;
+    "webhook_endpoints": webhook_endpoints.Insertable;
+    "webhook_events": webhook_events.Insertable;
     "win_records": win_records.Insertable;
+    "winner_events": winner_events.Insertable;
     "winners": winners.Insertable;
   }[T];
 
@@ -6429,8 +8353,14 @@ declare module 'zapatos/schema' {
     "requirements": requirements.Updatable;
     "sponsors": sponsors.Updatable;
     "tickets": tickets.Updatable;
+    "ton_proof_payloads": ton_proof_payloads.Updatable;
+    "ton_wallets": ton_wallets.Updatable;
     "users": users.Updatable;
+    "webhook_deliveries": webhook_deliveries.Updatable;
+    "webhook_endpoints": webhook_endpoints.Updatable;
+    "webhook_events": webhook_events.Updatable;
     "win_records": win_records.Updatable;
+    "winner_events": winner_events.Updatable;
     "winners": winners.Updatable;
   }[T];
 
@@ -6454,8 +8384,14 @@ declare module 'zapatos/schema' {
     "requirements": requirements.UniqueIndex;
     "sponsors": sponsors.UniqueIndex;
     "tickets": tickets.UniqueIndex;
+    "ton_proof_payloads": ton_proof_payloads.UniqueIndex;
+    "ton_wallets": ton_wallets.UniqueIndex;
     "users": users.UniqueIndex;
+    "webhook_deliveries": webhook_deliveries.UniqueIndex;
+    "webhook_endpoints": webhook_endpoints.UniqueIndex;
+    "webhook_events": webhook_events.UniqueIndex;
     "win_records": win_records.UniqueIndex;
+    "winner_events": winner_events.UniqueIndex;
     "winners": winners.UniqueIndex;
   }[T];
 
@@ -6479,8 +8415,14 @@ declare module 'zapatos/schema' {
     "requirements": requirements.Column;
     "sponsors": sponsors.Column;
     "tickets": tickets.Column;
+    "ton_proof_payloads": ton_proof_payloads.Column;
+    "ton_wallets": ton_wallets.Column;
     "users": users.Column;
+    "webhook_deliveries": webhook_deliveries.Column;
+    "webhook_endpoints": webhook_endpoints.Column;
+    "webhook_events": webhook_events.Column;
     "win_records": win_records.Column;
+    "winner_events": winner_events.Column;
     "winners": winners.Column;
   }[T];
 
@@ -6504,8 +8446,14 @@ declare module 'zapatos/schema' {
     "requirements": requirements.SQL;
     "sponsors": sponsors.SQL;
     "tickets": tickets.SQL;
+    "ton_proof_payloads": ton_proof_payloads.SQL;
+    "ton_wallets": ton_wallets.SQL;
     "users": users.SQL;
+    "webhook_deliveries": webhook_deliveries.SQL;
+    "webhook_endpoints": webhook_endpoints.SQL;
+    "webhook_events": webhook_events.SQL;
     "win_records": win_records.SQL;
+    "winner_events": winner_events.SQL;
     "winners": winners.SQL;
   }[T];
 

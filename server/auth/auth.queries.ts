@@ -81,6 +81,20 @@ export async function selectApiKeysByOwner(
     .run(client);
 }
 
+/** Channel of principal notices: every realtime node ends the sessions they name (server/auth/socket-sessions). */
+export const PRINCIPAL_CHANNEL = 'gw_principal_changed';
+
+export type PrincipalNotice =
+  | { kind: 'user'; user_id: number; status: s.user_status }
+  | { kind: 'api-key'; api_key_id: string; user_id: number };
+
+/** Call inside the change's transaction, so the notice is heard exactly when the change commits. */
+export async function notifyPrincipal(client: db.Queryable, notice: PrincipalNotice): Promise<void> {
+  await db.sql`SELECT pg_notify(${db.param(PRINCIPAL_CHANNEL)}, ${db.param(JSON.stringify(notice))})`.run(
+    client,
+  );
+}
+
 export async function revokeApiKey(client: db.Queryable, ownerId: number, id: string): Promise<boolean> {
   const rows = await db
     .update(
@@ -90,6 +104,32 @@ export async function revokeApiKey(client: db.Queryable, ownerId: number, id: st
     )
     .run(client);
   return rows.length > 0;
+}
+
+/** The subset of `userIds` that is banned now. */
+export async function selectBannedUsers(client: db.Queryable, userIds: readonly number[]): Promise<number[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .select('users', { id: db.conditions.isIn(userIds), status: 'banned' }, { columns: ['id'] })
+    .run(client);
+  return rows.map((r) => Number(r.id));
+}
+
+/** The subset of `keyIds` that is revoked (or gone) now. */
+export async function selectUnusableApiKeys(
+  client: db.Queryable,
+  keyIds: readonly string[],
+): Promise<string[]> {
+  if (keyIds.length === 0) return [];
+  const live = await db
+    .select(
+      'api_keys',
+      { id: db.conditions.isIn(keyIds), revoked_at: db.conditions.isNull },
+      { columns: ['id'] },
+    )
+    .run(client);
+  const alive = new Set(live.map((r) => r.id));
+  return keyIds.filter((id) => !alive.has(id));
 }
 
 /** Resolves a key by its hash and records its use (at most once a minute, to keep the hot path read-mostly). */

@@ -1,8 +1,9 @@
 // Socket.IO edge of auth: the handshake's `auth.initData` (validated exactly like REST) or `auth.apiKey`;
-// without either the socket is a read-only viewer of public giveaways.
+// without either the socket is a read-only viewer of public giveaways. A banned user is refused here; what
+// happens to the session later (bans, revocations, expiry) is socket-sessions.ts.
 import type { ExtendedError, Socket } from 'socket.io';
 import type { SocketData } from '../../schema/contract/index.ts';
-import { toAppError } from '../platform/errors.ts';
+import { AppError, toAppError } from '../platform/errors.ts';
 import type { AuthService } from './auth.service.ts';
 import type { Principal } from './principal.ts';
 
@@ -18,6 +19,8 @@ export function socketAuth(auth: AuthService) {
         isAdmin: false,
         isBanned: false,
         via: 'viewer',
+        apiKeyId: null,
+        expiresAt: null,
       } satisfies SocketData);
       next();
       return;
@@ -25,11 +28,14 @@ export function socketAuth(auth: AuthService) {
     const resolve = initData ? auth.fromInitData(initData) : auth.fromApiKey(apiKey ?? '');
     resolve
       .then((p) => {
+        if (p.isBanned) throw new AppError('USER_BANNED', 'Your account is banned.');
         Object.assign(data, {
           userId: p.userId,
           isAdmin: p.isAdmin,
           isBanned: p.isBanned,
           via: p.via,
+          apiKeyId: p.apiKeyId ?? null,
+          expiresAt: p.expiresAt ?? null,
         } satisfies SocketData);
         next();
       })
@@ -40,8 +46,25 @@ export function socketAuth(auth: AuthService) {
   };
 }
 
-/** The socket's caller as a Principal, or undefined for viewers. */
-export function socketPrincipal(data: SocketData): Principal | undefined {
+/**
+ * The socket's caller as a Principal, or undefined for viewers. Throws INIT_DATA_EXPIRED once the socket's
+ * init-data expired (pass `now` = 0 to skip that check). Its ban/revocation standing is checked per command
+ * by SocketSessions before any handler runs.
+ */
+export function socketPrincipal(data: SocketData, now: number = Date.now()): Principal | undefined {
   if (data.userId === null || data.via === 'viewer') return undefined;
-  return { userId: data.userId, isAdmin: data.isAdmin, isBanned: data.isBanned, via: data.via };
+  if (now > 0 && data.expiresAt !== null && now >= data.expiresAt) {
+    throw new AppError(
+      'INIT_DATA_EXPIRED',
+      'Telegram init-data has expired; send auth:refresh with fresh init-data to act again.',
+    );
+  }
+  return {
+    userId: data.userId,
+    isAdmin: data.isAdmin,
+    isBanned: data.isBanned,
+    via: data.via,
+    ...(data.apiKeyId ? { apiKeyId: data.apiKeyId } : {}),
+    ...(data.expiresAt !== null ? { expiresAt: data.expiresAt } : {}),
+  };
 }

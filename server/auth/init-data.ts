@@ -13,12 +13,18 @@ import type { TelegramProfile } from './auth.queries.ts';
 export interface ValidatedInitData {
   profile: TelegramProfile;
   startParam: string | undefined;
+  /** When this init-data stops being valid (auth_date + TTL), in epoch milliseconds. */
+  expiresAt: number;
 }
+
+/** How far auth_date may lie ahead of our clock: Telegram's and ours drift a little, never by minutes. */
+export const INIT_DATA_MAX_SKEW_SEC = 60;
 
 export function validateInitData(
   raw: string,
   botToken: string | undefined,
   ttlSec: number,
+  now: number = Date.now(),
 ): ValidatedInitData {
   if (!botToken) {
     throw new AppError('UNAUTHORIZED', 'Telegram init-data cannot be checked: the server has no BOT_TOKEN.');
@@ -35,6 +41,16 @@ export function validateInitData(
     throw new AppError('INIT_DATA_INVALID', 'Telegram init-data is malformed.');
   }
   const data = parseValidated(raw);
+  // The library accepts any auth_date up to auth_date + TTL, so a future date would stretch the TTL.
+  const authDate = data.auth_date instanceof Date ? data.auth_date.getTime() : Number.NaN;
+  if (!Number.isFinite(authDate))
+    throw new AppError('INIT_DATA_INVALID', 'Telegram init-data has no auth_date.');
+  if (authDate > now + INIT_DATA_MAX_SKEW_SEC * 1_000) {
+    throw new AppError('INIT_DATA_INVALID', 'Telegram init-data is dated in the future; check the clock.', {
+      field: 'auth_date',
+      max_skew_sec: INIT_DATA_MAX_SKEW_SEC,
+    });
+  }
   const user = data.user;
   if (!user || !Number.isSafeInteger(user.id) || user.id <= 0) {
     throw new AppError('INIT_DATA_INVALID', 'Telegram init-data carries no user.');
@@ -52,11 +68,13 @@ export function validateInitData(
       isPremium: user.is_premium === true,
     },
     startParam: typeof data.start_param === 'string' ? data.start_param : undefined,
+    expiresAt: authDate + ttlSec * 1_000,
   };
 }
 
 /** What `parse` returns at runtime: Telegram's snake_case fields (its typings claim camelCase). */
 interface ParsedInitData {
+  auth_date?: unknown;
   start_param?: unknown;
   user?: {
     id: number;

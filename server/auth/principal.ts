@@ -8,6 +8,8 @@ export interface Principal {
   apiKeyId?: string;
   /** Telegram `start_param` from init-data, if the Mini App was opened with one. */
   startParam?: string;
+  /** Set when via = 'init-data': when that init-data expires (epoch ms); a socket stops acting then. */
+  expiresAt?: number;
 }
 
 declare module 'express-serve-static-core' {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 export type CallbackAction =
   | { kind: 'join'; giveawayId: string }
+  | { kind: 'claim'; giveawayId: string }
   | { kind: 'new-channel'; chatId: number | null }
   | { kind: 'new-create' }
   | { kind: 'new-cancel' };
@@ -13,6 +14,8 @@ const ChatId = z.coerce.number().int().refine(Number.isSafeInteger);
 
 export const callbackData = {
   join: (giveawayId: string) => `j:${giveawayId}`,
+  /** The Claim button of a winner DM (server/notifications puts it there). */
+  claim: (giveawayId: string) => `c:${giveawayId}`,
   newChannel: (chatId: number | null) => `n:c:${chatId ?? 0}`,
   newCreate: () => 'n:ok',
   newCancel: () => 'n:x',
@@ -23,6 +26,10 @@ export function parseCallback(data: string | undefined): CallbackAction | null {
   if (data.startsWith('j:')) {
     const id = Uuid.safeParse(data.slice(2));
     return id.success ? { kind: 'join', giveawayId: id.data } : null;
+  }
+  if (data.startsWith('c:')) {
+    const id = Uuid.safeParse(data.slice(2));
+    return id.success ? { kind: 'claim', giveawayId: id.data } : null;
   }
   if (data.startsWith('n:c:')) {
     const id = ChatId.safeParse(data.slice(4));

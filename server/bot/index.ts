@@ -1,14 +1,14 @@
-// Public surface of the bot: createTelegramFeatures (the one entry app.ts needs), the bot's pieces for tests,
-// and the Bot API layer (server/bot/telegram) shared with channels and notifications.
-export {
-  createTelegramFeatures,
-  type TelegramFeatures,
-  type TelegramFeaturesOptions,
-} from './telegram-features.ts';
+// Public surface of the bot: grammY handlers (composers), the bot itself and how updates reach it.
+// The Bot API client lives in server/platform/telegram; the composition (server/composition) wires these.
 export { ALLOWED_UPDATES, BotRunner, deriveWebhookSecret, type WebhookSettings } from './bot-runner.ts';
 export { createBot, type CreateBotOptions } from './create-bot.ts';
-export type { BotContext, SessionData } from './bot-context.ts';
+export { SessionData, type BotContext } from './bot-context.ts';
+export { BotPrincipals } from './bot-principal.ts';
 export { callbackData, parseCallback, parseStartPayload, type CallbackAction } from './callback-data.ts';
 export { giveawayCard, appLink } from './giveaway-card.ts';
 export { RedisSessionStorage } from './redis-session-storage.ts';
-export * from './telegram/index.ts';
+export { channelsComposer } from './channels.bot.ts';
+export { claimComposer } from './claim.bot.ts';
+export { myComposer } from './my.bot.ts';
+export { newGiveawayComposer } from './new-giveaway.bot.ts';
+export { startComposer } from './start.bot.ts';

@@ -1,27 +1,26 @@
 // Live questions about a channel for the create screen: is the bot there and can it check members
-// (check-bulk, mini-app-api §3.17), and what is this public channel (GET /channels/:username/info).
+// (check-bulk, mini-app-api §3.17), and what is this public channel (GET /channels/:username/info). Both
+// may name any chat, so they are bounded (the body's schema, a per-user rate limit) and answered through the
+// client's shared cache: a repeated question, or the same channel twice in one request, asks Telegram once.
 import type {
   CheckBulkBody,
   CheckBulkItem,
   CheckBulkResponse,
   ChannelInfo,
 } from '../../schema/contract/telegram.ts';
-import { TelegramError } from '../bot/telegram/telegram-error.ts';
+import { TelegramError } from '../platform/telegram/telegram-error.ts';
 import { AppError } from '../platform/errors.ts';
 import { avatarUrl, channelUrl } from './channel-links.ts';
 import type { ChannelsTelegram } from './telegram-port.ts';
 import { CAN_CHECK_MEMBERS } from './telegram-port.ts';
-import type { TtlCache } from './ttl-cache.ts';
 
 export interface ChannelProbeDeps {
   telegram: ChannelsTelegram;
-  cache: TtlCache;
   publicBaseUrl: string;
 }
 
 const CHAT_ID = /^-?\d{1,20}$/;
 const USERNAME = /^[A-Za-z0-9_]{4,32}$/;
-const INFO_TTL_SEC = 30 * 60;
 
 type Target = { ref: number | string; username?: string } | { invalid: string; username?: string };
 
@@ -44,13 +43,22 @@ export class ChannelProbe {
           : { invalid: 'The channel username is not valid', username: name };
       }),
     ];
-    return { results: await Promise.all(targets.map((t) => this.probe(t))) };
+    // One probe per distinct chat; the answer keeps the request's order and length.
+    const probes = new Map<string, Promise<CheckBulkItem>>();
+    return {
+      results: await Promise.all(
+        targets.map((t) => {
+          if ('invalid' in t) return this.probe(t);
+          const key = String(t.ref).toLowerCase();
+          let probe = probes.get(key);
+          if (!probe) probes.set(key, (probe = this.probe(t)));
+          return probe;
+        }),
+      ),
+    };
   }
 
   async info(username: string): Promise<ChannelInfo> {
-    const key = `info:${username.toLowerCase()}`;
-    const cached = await this.deps.cache.get<ChannelInfo>(key);
-    if (cached) return cached;
     let chat;
     try {
       chat = await this.deps.telegram.getChat(`@${username}`);
@@ -62,7 +70,7 @@ export class ChannelProbe {
     }
     const name = chat.username ?? username;
     const url = channelUrl({ id: chat.id, username: name, invite_url: chat.invite_link ?? null });
-    const info: ChannelInfo = {
+    return {
       id: chat.id,
       type: chat.type,
       title: chat.title ?? name,
@@ -71,8 +79,6 @@ export class ChannelProbe {
       channel_url: url,
       url,
     };
-    await this.deps.cache.set(key, info, INFO_TTL_SEC);
-    return info;
   }
 
   private async probe(target: Target): Promise<CheckBulkItem> {

@@ -1,6 +1,6 @@
 // What the subscription and boost checkers share: which chat a stored requirement points at, how to name it
 // to the user, and how a failed Bot API call becomes a result (unknown, never a pass).
-import { TelegramError } from '../bot/telegram/telegram-error.ts';
+import { TelegramError } from '../platform/telegram/telegram-error.ts';
 import { unknown, type RequirementResult, type StoredRequirement } from '../requirements/index.ts';
 
 export function chatRef(req: StoredRequirement): number | string | null {

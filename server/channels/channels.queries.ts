@@ -147,3 +147,25 @@ export async function setRequirementsCheckable(
 export async function setBotBlocked(client: db.Queryable, userId: number, blocked: boolean): Promise<void> {
   await db.update('users', { bot_blocked_at: blocked ? db.sql`now()` : null }, { id: userId }).run(client);
 }
+
+/**
+ * Whether the database records this chat: a channel the bot was added to, a giveaway's sponsor, or the
+ * channel of a requirement (imported giveaways may name channels the bot never reported). The public avatar
+ * proxy serves only these, so an unknown id costs a query, never a Bot API call. Every branch is indexed
+ * except sponsor usernames (a small table).
+ */
+export async function isKnownChat(client: db.Queryable, chat: number | string): Promise<boolean> {
+  const rows =
+    typeof chat === 'number'
+      ? await db.sql<s.channels.SQL | s.sponsors.SQL | s.requirements.SQL, Array<{ known: boolean }>>`
+          SELECT EXISTS (SELECT 1 FROM ${'channels'} WHERE ${'id'} = ${db.param(chat)})
+              OR EXISTS (SELECT 1 FROM ${'sponsors'} WHERE ${'id'} = ${db.param(chat)})
+              OR EXISTS (SELECT 1 FROM ${'requirements'} WHERE ${'channel_id'} = ${db.param(chat)}) AS known`.run(
+          client,
+        )
+      : await db.sql<s.channels.SQL | s.sponsors.SQL, Array<{ known: boolean }>>`
+          SELECT EXISTS (SELECT 1 FROM ${'channels'} WHERE lower(${'username'}) = lower(${db.param(chat)}))
+              OR EXISTS (SELECT 1 FROM ${'sponsors'} WHERE lower(${'username'}) = lower(${db.param(chat)}))
+              AS known`.run(client);
+  return rows[0]?.known === true;
+}

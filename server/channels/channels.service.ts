@@ -4,7 +4,7 @@
 import * as db from 'zapatos/db';
 import type pg from 'pg';
 import type { ChannelInfo } from '../../schema/contract/telegram.ts';
-import { TelegramError } from '../bot/telegram/telegram-error.ts';
+import { TelegramError } from '../platform/telegram/telegram-error.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/index.ts';
 import type { NewRequirement } from '../requirements/index.ts';
@@ -40,6 +40,8 @@ export class ChannelsService {
 
   async onBotMembership(ev: BotMembershipEvent): Promise<'tracked' | 'removed' | 'ignored'> {
     if (!TRACKED_TYPES.has(ev.chat.type)) return 'ignored';
+    // The bot's status and the admin list just changed: cached answers about this chat are stale.
+    await this.deps.telegram.forgetChat(ev.chat.id, ev.chat.username);
     const chatType = ev.chat.type as q.ChannelUpsert['type'];
     if (ev.status === 'left' || ev.status === 'kicked') {
       await this.onBotRemoved(ev.chat.id, ev.chat.title ?? '', ev.status);
@@ -68,6 +70,11 @@ export class ChannelsService {
   /** A user blocked (kicked) or unblocked (member) the bot in their private chat. */
   async onPrivateChatStatus(userId: number, status: q.BotStatus): Promise<void> {
     await q.setBotBlocked(this.deps.pool, userId, status === 'kicked' || status === 'left');
+  }
+
+  /** A chat the database records (see q.isKnownChat): `@username` or a numeric id. */
+  isKnownChat(chat: number | string): Promise<boolean> {
+    return q.isKnownChat(this.deps.pool, typeof chat === 'string' ? chat.replace(/^@/, '') : chat);
   }
 
   async listForUser(userId: number): Promise<ChannelInfo[]> {
@@ -101,9 +108,10 @@ export class ChannelsService {
         reason: 'not_channel_admin',
       });
     }
+    // Fresh: the creator may have just promoted the bot (creation is rate-limited, so this stays cheap).
     const [chat, member] = await Promise.all([
-      this.deps.telegram.getChat(chatId),
-      this.deps.telegram.getChatMember(chatId, this.deps.telegram.botId),
+      this.deps.telegram.getChat(chatId, { fresh: true }),
+      this.deps.telegram.getChatMember(chatId, this.deps.telegram.botId, { fresh: true }),
     ]).catch((err: unknown) => {
       if (err instanceof TelegramError && err.transient) {
         throw new AppError('UNAVAILABLE', 'Telegram did not answer; try again shortly.', undefined, 5);
@@ -182,7 +190,7 @@ export class ChannelsService {
   /** Admin lists change without telling the bot: on a miss, ask Telegram once before refusing. */
   private async administers(chatId: number, userId: number): Promise<boolean> {
     if (await q.isChannelAdmin(this.deps.pool, chatId, userId)) return true;
-    const admins = await this.fetchAdmins(chatId);
+    const admins = await this.fetchAdmins(chatId, true);
     if (!admins) return false;
     await q.replaceAdmins(this.deps.pool, chatId, admins);
     return admins.some((a) => a.userId === userId);
@@ -191,9 +199,10 @@ export class ChannelsService {
   /** Human administrators of the chat, or null when Telegram would not say. */
   private async fetchAdmins(
     chatId: number,
+    fresh = false,
   ): Promise<Array<{ userId: number; status: 'creator' | 'administrator' }> | null> {
     try {
-      const members = await this.deps.telegram.getChatAdministrators(chatId);
+      const members = await this.deps.telegram.getChatAdministrators(chatId, { fresh });
       return members
         .filter((m) => !m.user.is_bot)
         .map((m) => ({ userId: m.user.id, status: m.status === 'creator' ? 'creator' : 'administrator' }));

@@ -2,12 +2,10 @@
 // presence probe, the avatar proxy, and the subscription/boost requirement checkers.
 export { ChannelsService, type BotMembershipEvent, type ChannelsServiceDeps } from './channels.service.ts';
 export { ChannelProbe } from './channel-probe.ts';
-export { AvatarProxy } from './avatar-proxy.ts';
 export { BoostSet } from './boost-set.ts';
 export { SubscriptionChecker } from './subscription-checker.ts';
 export { BoostChecker } from './boost-checker.ts';
-export { TtlCache } from './ttl-cache.ts';
-export { channelsRoutes, publicChannelsRoutes } from './channels.routes.ts';
+export { channelsHandlers, publicChannelsHandlers, type ChannelsOperationId } from './channels.routes.ts';
 export { avatarUrl, boostUrl, channelUrl } from './channel-links.ts';
 export type { ChannelsTelegram, JobEnqueuer } from './telegram-port.ts';
 export type { BotStatus } from './channels.queries.ts';

@@ -1,6 +1,6 @@
 // What channels needs from the Bot API: a structural slice of TelegramClient, so tests and other callers can
 // pass anything with these methods, and this folder never imports grammY at runtime.
-import type { TelegramClient } from '../bot/telegram/index.ts';
+import type { TelegramClient } from '../platform/telegram/index.ts';
 import type * as db from 'zapatos/db';
 import type { JobData, JobName } from '../platform/jobs/index.ts';
 
@@ -13,6 +13,7 @@ export type ChannelsTelegram = Pick<
   | 'getUserChatBoosts'
   | 'getFile'
   | 'downloadFile'
+  | 'forgetChat'
 >;
 
 /** The job queue's enqueue (server/platform/jobs JobQueue satisfies it). */

@@ -1,6 +1,10 @@
 // The typed, frozen Config the whole server receives. Built once at boot by loadConfig.
 import type { Role } from './env-spec.ts';
-import type { RateLimitSettings } from '../platform/rate-limit/rate-limit-settings.ts';
+import type { RateLimitSettings } from './rate-limit-settings.ts';
+import type { TelegramCacheSettings } from './telegram-cache-settings.ts';
+import type { TrustProxy } from './parsers.ts';
+
+export type { TrustProxy };
 
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -37,19 +41,39 @@ export interface RedisConfig {
   maxInFlight: number;
 }
 
+export interface TonSettings {
+  tonapiBaseUrl: string;
+  tonapiKey: string | undefined;
+  tonapiRps: number;
+  network: 'mainnet' | 'testnet';
+  proofDomains: readonly string[];
+  proofPayloadTtlMs: number;
+}
+
 export interface Config {
+  /** Said once at boot (not fatal): a variable that looks like ours but is not read, a shadowed alias. */
+  warnings: readonly string[];
   roles: ReadonlySet<Role>;
   cluster: boolean;
   debug: boolean;
   logLevel: LogLevel;
+  /** undefined: pretty on a TTY, JSON otherwise. */
+  logFormat: 'json' | 'pretty' | undefined;
+  /** The local sandbox (SANDBOX): demo users signed with a secret kept in `secretFile`. */
+  sandbox: { enabled: boolean; secretFile: string };
   shutdownTimeoutMs: number;
   http: { port: number; origin: string; publicBaseUrl: string };
+  /** TRUST_PROXY: whose X-Forwarded-For names the client, for Express and the socket handshake alike. */
+  trustProxy: TrustProxy;
   realtime: { port: number; publicUrl: string | undefined };
   database: DatabaseConfig;
   /** null = single-node mode. */
   redis: RedisConfig | null;
   rateLimit: RateLimitSettings;
   draws: { drandUrls: readonly string[] };
+  giveaways: { startHorizonDays: number };
+  webhooks: { allowHttp: boolean; allowPrivate: boolean };
+  ton: TonSettings;
   telegram: {
     botToken: string | undefined;
     debug: boolean;
@@ -61,5 +85,7 @@ export interface Config {
     webhookSecret: string | undefined;
     postResults: boolean;
     shareAnimationUrl: string | undefined;
+    /** TTLs of the shared Bot API read cache. */
+    cache: TelegramCacheSettings;
   };
 }

@@ -2,7 +2,8 @@
 // .env.example is checked against this table by a test, so the two cannot drift.
 import type { z } from 'zod';
 import * as p from './parsers.ts';
-import { rateSpec, RATE_LIMIT_ENV_DEFAULTS as RL } from '../platform/rate-limit/rate-limit-settings.ts';
+import { rateSpec, RATE_LIMIT_ENV_DEFAULTS as RL } from './rate-limit-settings.ts';
+import { TELEGRAM_CACHE_ENV_DEFAULTS as TC } from './telegram-cache-settings.ts';
 
 export interface EnvVar<T> {
   parse: z.ZodType<T>;
@@ -11,6 +12,8 @@ export interface EnvVar<T> {
   example: string;
   doc: string;
   secret?: boolean;
+  /** Other names read when this one is unset (the legacy seed's spelling); the canonical name wins. */
+  aliases?: readonly string[];
 }
 
 const v = <T>(spec: EnvVar<T>): EnvVar<T> => spec;
@@ -19,6 +22,8 @@ export const ROLE_NAMES = ['api', 'realtime', 'worker', 'bot'] as const;
 export type Role = (typeof ROLE_NAMES)[number];
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const SANDBOX_MODES = ['auto', 'on', 'off'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
 
 export const ENV_SPEC = {
   // --- HTTP and realtime ---
@@ -56,6 +61,12 @@ export const ENV_SPEC = {
     default: 'false',
     example: 'true',
     doc: 'Set on every node of a multi-node deployment; refuses to start without Redis.',
+  }),
+  TRUST_PROXY: v({
+    parse: p.trustProxy,
+    default: '0',
+    example: '1',
+    doc: 'Proxies allowed to set X-Forwarded-For (client IP for rate limits and socket caps): a hop count, or comma-separated IPs/CIDRs; 0 = none, the peer address is the client.',
   }),
   SHUTDOWN_TIMEOUT: v({
     parse: p.durationMs,
@@ -99,18 +110,21 @@ export const ENV_SPEC = {
     doc: 'CA bundle for verify-ca / verify-full (default: the system trust store).',
   }),
   MAX_OPEN_CONNS: v({
+    aliases: ['POSTGRES_MAX_OPEN_CONNS'],
     parse: p.positiveInt,
     default: '25',
     example: '25',
     doc: 'Pool size: most connections.',
   }),
   MAX_IDLE_CONNS: v({
+    aliases: ['POSTGRES_MAX_IDLE_CONNS'],
     parse: p.nonNegativeInt,
     default: '5',
     example: '5',
     doc: 'Idle connections kept open; the rest close after 10 s idle.',
   }),
   CONN_MAX_LIFETIME: v({
+    aliases: ['POSTGRES_CONN_MAX_LIFETIME'],
     parse: p.durationMs,
     default: '5m',
     example: '5m',
@@ -206,6 +220,42 @@ export const ENV_SPEC = {
     doc: 'MP4 shown in shared giveaway messages; unset: text only.',
   }),
   TELEGRAM_DEBUG: v({ parse: p.bool, default: 'false', example: 'true', doc: 'Log every Telegram update.' }),
+  TELEGRAM_CACHE_CHAT_TTL: v({
+    parse: p.durationMs,
+    default: TC.TELEGRAM_CACHE_CHAT_TTL,
+    example: '5m',
+    doc: 'How long getChat answers (title, photo, invite link) are shared from the Bot API cache; 0: not cached.',
+  }),
+  TELEGRAM_CACHE_MEMBER_TTL: v({
+    parse: p.durationMs,
+    default: TC.TELEGRAM_CACHE_MEMBER_TTL,
+    example: '30s',
+    doc: 'How long getChatMember answers (subscription checks, the bot’s status) are cached; 0: not cached.',
+  }),
+  TELEGRAM_CACHE_ADMINS_TTL: v({
+    parse: p.durationMs,
+    default: TC.TELEGRAM_CACHE_ADMINS_TTL,
+    example: '5m',
+    doc: 'How long getChatAdministrators answers are cached; 0: not cached.',
+  }),
+  TELEGRAM_CACHE_BOOSTS_TTL: v({
+    parse: p.durationMs,
+    default: TC.TELEGRAM_CACHE_BOOSTS_TTL,
+    example: '30s',
+    doc: 'How long getUserChatBoosts answers are cached; 0: not cached.',
+  }),
+  TELEGRAM_CACHE_FILE_TTL: v({
+    parse: p.durationMs,
+    default: TC.TELEGRAM_CACHE_FILE_TTL,
+    example: '50m',
+    doc: 'How long getFile paths (avatar downloads) are cached; Telegram keeps them valid for an hour.',
+  }),
+  TELEGRAM_CACHE_NEGATIVE_TTL: v({
+    parse: p.durationMs,
+    default: TC.TELEGRAM_CACHE_NEGATIVE_TTL,
+    example: '60s',
+    doc: 'How long a definite refusal (chat not found, bot kicked) is cached; never longer than the answer’s own TTL.',
+  }),
   INIT_DATA_TTL: v({
     parse: p.positiveInt,
     default: '86400',
@@ -227,12 +277,62 @@ export const ENV_SPEC = {
     doc: 'drand HTTP relays (comma-separated). Set: new giveaways use the drand quicknet beacon by default; empty: commit-reveal only.',
   }),
 
+  // --- Webhooks ---
+  WEBHOOKS_ALLOW_HTTP: v({
+    parse: p.bool,
+    default: 'false',
+    example: 'false',
+    doc: 'Development only: accept http:// webhook endpoints (https only otherwise).',
+  }),
+  WEBHOOKS_ALLOW_PRIVATE: v({
+    parse: p.bool,
+    default: 'false',
+    example: 'false',
+    doc: 'Development only: accept webhook endpoints on loopback/private addresses (refused otherwise).',
+  }),
+  // --- TON ---
+  TONAPI_BASE_URL: v({
+    parse: p.url(['http:', 'https:']),
+    default: 'https://tonapi.io',
+    example: 'https://tonapi.io',
+    doc: 'TonAPI root for wallet keys, balances and jetton metadata (holdton, holdjetton, TON Connect proof).',
+  }),
+  TONAPI_KEY: v({
+    parse: p.nonEmpty,
+    example: 'AE...',
+    doc: 'TonAPI key, sent as Authorization: Bearer; unset: the anonymous free tier.',
+    secret: true,
+  }),
+  TONAPI_RPS: v({
+    parse: p.positiveInt,
+    default: '1',
+    example: '10',
+    doc: 'Requests per second sent to TonAPI (free tier: about 1); extra requests wait in a queue.',
+  }),
+  TON_NETWORK: v({
+    parse: p.oneOf(['mainnet', 'testnet']),
+    default: 'mainnet',
+    example: 'mainnet',
+    doc: 'TON network whose wallets may be linked (testnet proofs are refused on mainnet).',
+  }),
+  TON_PROOF_DOMAINS: v({
+    parse: p.anyString,
+    example: 'giveaway.example.com,app.example.com',
+    doc: 'Domains a TON Connect proof may name (comma-separated); unset: the host of PUBLIC_BASE_URL.',
+  }),
+  TON_PROOF_PAYLOAD_TTL: v({
+    parse: p.durationMs,
+    default: '300s',
+    example: '300s',
+    doc: 'How long a TON Connect proof payload stays valid, and how old a signed proof may be.',
+  }),
+
   // --- Rate limits ---
   RATE_LIMIT: v({
     parse: p.bool,
     default: RL.RATE_LIMIT,
     example: 'off',
-    doc: 'Per-user and per-IP limits on joins and giveaway creation (on/off; off for load tests).',
+    doc: 'Per-user and per-IP limits on joins, giveaway creation and channel lookups, and per-IP socket caps (on/off; off for load tests).',
   }),
   RATE_LIMIT_JOIN_PER_USER: v({
     parse: rateSpec,
@@ -258,8 +358,38 @@ export const ENV_SPEC = {
     example: '60/3600',
     doc: 'Giveaways created per client IP: <points>/<seconds>.',
   }),
+  RATE_LIMIT_PROBE_PER_USER: v({
+    parse: rateSpec,
+    default: RL.RATE_LIMIT_PROBE_PER_USER,
+    example: '20/60',
+    doc: 'Channel lookups (check-bulk, channel info) per user: <points>/<seconds>.',
+  }),
+  RATE_LIMIT_PROBE_PER_IP: v({
+    parse: rateSpec,
+    default: RL.RATE_LIMIT_PROBE_PER_IP,
+    example: '200/60',
+    doc: 'Channel lookups (check-bulk, channel info) per client IP: <points>/<seconds>.',
+  }),
+  SOCKET_MAX_PER_IP: v({
+    parse: p.positiveInt,
+    default: RL.SOCKET_MAX_PER_IP,
+    example: '100',
+    doc: 'Concurrent Socket.IO connections per client IP, counted per node; more are refused with RATE_LIMITED.',
+  }),
+  SOCKET_HANDSHAKES_PER_SEC_PER_IP: v({
+    parse: p.positiveInt,
+    default: RL.SOCKET_HANDSHAKES_PER_SEC_PER_IP,
+    example: '20',
+    doc: 'Socket.IO handshakes per second per client IP (shared through Redis); more are refused with RATE_LIMITED.',
+  }),
 
   // --- Diagnostics ---
+  GIVEAWAY_START_HORIZON_DAYS: v({
+    parse: p.positiveInt,
+    default: '365',
+    example: '365',
+    doc: 'How far ahead a giveaway may be scheduled (starts_at), in days.',
+  }),
   DEBUG: v({
     parse: p.bool,
     default: 'false',
@@ -271,6 +401,17 @@ export const ENV_SPEC = {
     default: 'info',
     example: 'debug',
     doc: 'fatal, error, warn, info, debug, trace or silent (DEBUG=true lowers the default to debug).',
+  }),
+  LOG_FORMAT: v({
+    parse: p.oneOf(LOG_FORMATS),
+    example: 'json',
+    doc: 'json or pretty (default: pretty on a terminal, json otherwise).',
+  }),
+  SANDBOX: v({
+    parse: p.oneOf(SANDBOX_MODES),
+    default: 'auto',
+    example: 'off',
+    doc: 'Local sandbox at /sandbox (demo users signed with a local secret): auto = on without BOT_TOKEN outside production.',
   }),
 } as const;
 

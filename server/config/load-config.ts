@@ -1,10 +1,13 @@
 // loadConfig: the only reader of the environment. Pure: env in, frozen Config out, or a ConfigError that
 // lists every bad variable on its own line (name, what is wrong, an example of a good value).
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import type { Config, DatabaseConfig, LogLevel, RedisConfig, SslMode } from './config.ts';
+import type { Config, DatabaseConfig, LogLevel, RedisConfig, SslMode, TrustProxy } from './config.ts';
 import { ENV_SPEC, type EnvName, type EnvVar, type Role } from './env-spec.ts';
-import { DEFAULT_RATE_LIMIT_SETTINGS as D } from '../platform/rate-limit/rate-limit-settings.ts';
+import { DEFAULT_RATE_LIMIT_SETTINGS as D } from './rate-limit-settings.ts';
+import { DEFAULT_TELEGRAM_CACHE_SETTINGS as TC } from './telegram-cache-settings.ts';
+import { describeUnknownEnv, findUnknownEnv } from './unknown-env.ts';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -23,9 +26,17 @@ export function withDotEnv(env: Env, path = '.env'): Env {
 
 export function loadConfig(env: Env): Config {
   const problems: string[] = [];
+  const warnings: string[] = [];
+  /** The variable that carries `name`'s value: itself, or the first alias set (the seed's spelling). */
+  const source = (name: EnvName): string => {
+    const given = (n: string) => env[n] !== undefined && env[n].trim() !== '';
+    if (given(name)) return name;
+    return (ENV_SPEC[name] as EnvVar<unknown>).aliases?.find(given) ?? name;
+  };
   const read = <T>(name: EnvName): T | undefined => {
     const spec = ENV_SPEC[name] as EnvVar<T>;
-    const raw = env[name];
+    const from = source(name);
+    const raw = env[from];
     const value = raw === undefined || raw.trim() === '' ? spec.default : raw;
     if (value === undefined) return undefined;
     const result = spec.parse.safeParse(value);
@@ -34,7 +45,7 @@ export function loadConfig(env: Env): Config {
       ? ''
       : ` (got ${JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value)})`;
     const why = result.error.issues[0]?.message ?? 'is invalid';
-    problems.push(`${name}: ${why}${shown}; example: ${name}=${spec.example}`);
+    problems.push(`${from}: ${why}${shown}; example: ${from}=${spec.example}`);
     return undefined;
   };
   // Variables with a default always yield a value unless invalid; the fallback only keeps types simple,
@@ -49,11 +60,25 @@ export function loadConfig(env: Env): Config {
   if (cluster && redis === null) {
     problems.push('CLUSTER: cluster mode needs Redis; example: REDIS_URL=redis://127.0.0.1:6379');
   }
-  const config: Config = {
+  const botToken = read<string>('BOT_TOKEN');
+  const sandboxMode = must<'auto' | 'on' | 'off'>('SANDBOX', 'auto');
+  const production = env.NODE_ENV?.trim() === 'production';
+  if (sandboxMode === 'on' && (production || botToken !== undefined)) {
+    problems.push(
+      `SANDBOX: the sandbox is refused ${production ? 'when NODE_ENV=production' : 'when BOT_TOKEN is set'}; example: SANDBOX=off`,
+    );
+  }
+  const config: Omit<Config, 'warnings'> = {
     roles: must<Set<Role>>('ROLES', new Set(['api', 'realtime', 'worker', 'bot'])),
     cluster,
     debug,
     logLevel: logLevelRaw,
+    logFormat: read<'json' | 'pretty'>('LOG_FORMAT'),
+    sandbox: {
+      enabled: sandboxMode === 'on' || (sandboxMode === 'auto' && !production && botToken === undefined),
+      // Beside the embedded database's files (DATA_DIR/pg), so one folder, git-ignored, holds the local state.
+      secretFile: join(must('DATA_DIR', '.data'), 'sandbox-secret'),
+    },
     shutdownTimeoutMs: must('SHUTDOWN_TIMEOUT', 10_000),
     http: {
       port: serverPort,
@@ -63,6 +88,7 @@ export function loadConfig(env: Env): Config {
         '',
       ),
     },
+    trustProxy: must<TrustProxy>('TRUST_PROXY', { hops: 0 }),
     realtime: {
       port: must('REALTIME_PORT', 8081),
       publicUrl: read<string>('PUBLIC_REALTIME_URL')?.replace(/\/+$/, ''),
@@ -70,15 +96,24 @@ export function loadConfig(env: Env): Config {
     database: readDatabase(env, read, must, problems),
     redis,
     draws: { drandUrls: must<string[]>('DRAND_URLS', []) },
+    giveaways: { startHorizonDays: must('GIVEAWAY_START_HORIZON_DAYS', 365) },
+    webhooks: {
+      allowHttp: must('WEBHOOKS_ALLOW_HTTP', false),
+      allowPrivate: must('WEBHOOKS_ALLOW_PRIVATE', false),
+    },
     rateLimit: {
       enabled: must('RATE_LIMIT', true),
       joinPerUser: must('RATE_LIMIT_JOIN_PER_USER', D.joinPerUser),
       joinPerIp: must('RATE_LIMIT_JOIN_PER_IP', D.joinPerIp),
       createPerUser: must('RATE_LIMIT_CREATE_PER_USER', D.createPerUser),
       createPerIp: must('RATE_LIMIT_CREATE_PER_IP', D.createPerIp),
+      probePerUser: must('RATE_LIMIT_PROBE_PER_USER', D.probePerUser),
+      probePerIp: must('RATE_LIMIT_PROBE_PER_IP', D.probePerIp),
+      socketMaxPerIp: must('SOCKET_MAX_PER_IP', D.socketMaxPerIp),
+      socketHandshakesPerSecPerIp: must('SOCKET_HANDSHAKES_PER_SEC_PER_IP', D.socketHandshakesPerSecPerIp),
     },
     telegram: {
-      botToken: read<string>('BOT_TOKEN'),
+      botToken,
       debug: must('TELEGRAM_DEBUG', false),
       initDataTtlSec: must('INIT_DATA_TTL', 86_400),
       adminIds: must<number[]>('ADMIN_IDS', []),
@@ -88,10 +123,37 @@ export function loadConfig(env: Env): Config {
       webhookSecret: read<string>('BOT_WEBHOOK_SECRET'),
       postResults: must('BOT_POST_RESULTS', false),
       shareAnimationUrl: read<string>('BOT_SHARE_ANIMATION_URL'),
+      cache: {
+        chatSec: must('TELEGRAM_CACHE_CHAT_TTL', TC.chatSec * 1000) / 1000,
+        memberSec: must('TELEGRAM_CACHE_MEMBER_TTL', TC.memberSec * 1000) / 1000,
+        adminsSec: must('TELEGRAM_CACHE_ADMINS_TTL', TC.adminsSec * 1000) / 1000,
+        boostsSec: must('TELEGRAM_CACHE_BOOSTS_TTL', TC.boostsSec * 1000) / 1000,
+        filePathSec: must('TELEGRAM_CACHE_FILE_TTL', TC.filePathSec * 1000) / 1000,
+        negativeSec: must('TELEGRAM_CACHE_NEGATIVE_TTL', TC.negativeSec * 1000) / 1000,
+      },
+    },
+    ton: {
+      tonapiBaseUrl: must('TONAPI_BASE_URL', 'https://tonapi.io').replace(/\/+$/, ''),
+      tonapiKey: read<string>('TONAPI_KEY'),
+      tonapiRps: must('TONAPI_RPS', 1),
+      network: must<'mainnet' | 'testnet'>('TON_NETWORK', 'mainnet'),
+      proofDomains: (read<string>('TON_PROOF_DOMAINS') ?? '')
+        .split(',')
+        .map((d) => d.trim().toLowerCase())
+        .filter(Boolean),
+      proofPayloadTtlMs: must('TON_PROOF_PAYLOAD_TTL', 300_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
-  return deepFreeze(config);
+  for (const [name, spec] of Object.entries(ENV_SPEC) as Array<[EnvName, EnvVar<unknown>]>) {
+    for (const alias of spec.aliases ?? []) {
+      if (source(name) === name && env[alias]?.trim() && env[alias] !== env[name]) {
+        warnings.push(`${alias} is ignored because ${name} is also set`);
+      }
+    }
+  }
+  warnings.push(...findUnknownEnv(env).map(describeUnknownEnv));
+  return deepFreeze({ ...config, warnings });
 }
 
 type Read = <T>(name: EnvName) => T | undefined;
@@ -147,7 +209,10 @@ function readRedis(env: Env, read: Read, must: Must): RedisConfig | null {
     const url = new URL(redisUrl);
     const urlPassword = url.password ? decodeURIComponent(url.password) : undefined;
     const dbFromPath = url.pathname.replace('/', '');
+    // Only host and port are used to connect (the password travels apart, createRedis ignores a user), so
+    // the kept URL holds no userinfo: `redis://<password>@host` is a common mistake that logs would print.
     url.password = '';
+    url.username = '';
     url.pathname = '';
     return {
       url: url.toString(),
@@ -192,6 +257,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
       db.kind === 'embedded' ? `embedded (${db.dataDir})` : `${redactUrl(db.url)} sslmode=${db.sslMode}`,
     redis: config.redis ? `${config.redis.url} db=${config.redis.db}` : 'disabled (single-node)',
     bot: config.telegram.botToken ? 'configured' : 'off (no BOT_TOKEN)',
+    sandbox: config.sandbox.enabled ? 'on' : 'off',
     admins: config.telegram.adminIds.length,
     rateLimit: config.rateLimit.enabled ? 'on' : 'off',
   };

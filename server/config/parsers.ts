@@ -1,4 +1,5 @@
 // Small zod parsers for environment strings. Each knows how to explain a bad value in one line.
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 export const port = z.coerce
@@ -130,4 +131,40 @@ export const urlList = z.string().transform((raw, ctx) => {
     return z.NEVER;
   }
   return items;
+});
+
+/** Which proxies may tell us the client address (X-Forwarded-For): the nearest `hops`, or these addresses. */
+export type TrustProxy = { hops: number } | { addresses: readonly string[] };
+
+const NO_PROXY = new Set(['', '0', 'false', 'no', 'off', 'none']);
+
+/**
+ * TRUST_PROXY: a hop count (`1` = the one load balancer in front) or comma-separated IPs/CIDRs (and
+ * proxy-addr's names loopback, linklocal, uniquelocal). `true` (every hop) is refused: it lets any client
+ * pick its own address.
+ */
+export const trustProxy = z.string().transform((raw, ctx): TrustProxy => {
+  const v = raw.trim().toLowerCase();
+  if (NO_PROXY.has(v)) return { hops: 0 };
+  if (/^\d+$/.test(v)) return { hops: Number(v) };
+  const addresses = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = addresses.filter((a) => {
+    try {
+      proxyaddr.compile(a);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (v === 'true' || bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a hop count or comma-separated proxy IPs/CIDRs${bad.length ? ` (bad: ${bad.join(', ')})` : ''}`,
+    });
+    return z.NEVER;
+  }
+  return { addresses };
 });

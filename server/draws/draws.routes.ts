@@ -1,79 +1,72 @@
-// REST edge of closing and drawing (mounted under /api/v1 behind auth): the proof and entrant list, inclusion
-// proofs, rerolls, and the Mini App's manual-winners routes (mini-app-api §3.12–3.14, §3.21).
-import { Router } from 'express';
-import {
-  DrawGiveawayParams,
-  InclusionQuery,
-  PreviewFields,
-  RerollBody,
-  RerollParams,
-} from '../../schema/contract/draws.ts';
+// REST edge of closing and drawing (under /api/v1 behind auth): the proof and entrant list, inclusion proofs,
+// rerolls, claims and their extension, and the Mini App's manual-winners operations (mini-app-api §3.12–3.14, §3.21).
+import { PreviewFields } from '../../schema/contract/draws.ts';
 import { principalOf } from '../auth/index.ts';
+import { defineHandlers } from '../platform/http/operation-router.ts';
 import { parseInput } from '../platform/http/validate.ts';
-import { candidateText, readCandidateUpload, uploadField } from './candidate-upload.ts';
-import type { DrawService } from './draws.service.ts';
-import { entrantsHandler, inclusionHandler, type ProofReader } from './proof-handlers.ts';
+import type { Draws } from './build-draws.ts';
+import { candidateText, readCandidateUpload, uploadField } from './manual-winners/index.ts';
+import { sendEntrants, sendInclusion } from './proof-handlers.ts';
 
-export type DrawRoutesService = ProofReader &
-  Pick<
-    DrawService,
-    'reroll' | 'uploadCandidates' | 'previewCandidates' | 'listLoadedWinners' | 'clearLoadedWinners'
-  >;
+export type DrawRoutesService = Pick<Draws, 'proofs' | 'rerolls' | 'manualWinners' | 'claims'>;
 
-export function drawsRoutes(draws: DrawRoutesService): Router {
-  const router = Router();
-  const idOf = (params: unknown) => parseInput(DrawGiveawayParams, params, 'path').id;
+export type DrawsOperationId =
+  | 'previewManualCandidates'
+  | 'getProof'
+  | 'listEntrants'
+  | 'getInclusionProof'
+  | 'getInclusion'
+  | 'rerollWinner'
+  | 'claimGiveaway'
+  | 'extendClaim'
+  | 'uploadManualCandidates'
+  | 'listLoadedWinners'
+  | 'clearLoadedWinners';
 
-  // Static path first, so `manual-candidates` is never read as a giveaway id.
-  router.post('/giveaways/manual-candidates/preview', readCandidateUpload, async (req, res) => {
-    const { giveaway_id } = parseInput(
-      PreviewFields,
-      { giveaway_id: uploadField(req, 'giveaway_id') },
-      'body',
-    );
-    res.json(await draws.previewCandidates(principalOf(req), candidateText(req), giveaway_id));
-  });
-
-  router.get('/giveaways/:id/proof', async (req, res) => {
-    res.json(await draws.getProof(idOf(req.params)));
-  });
-
-  router.get('/giveaways/:id/entrants', entrantsHandler(draws));
-
-  router.get('/giveaways/:id/inclusion-proof', async (req, res) => {
-    const id = idOf(req.params);
-    const { user_id } = parseInput(InclusionQuery, req.query, 'query');
-    res.json(await draws.inclusionProof(id, user_id ?? principalOf(req).userId));
-  });
-
-  router.get('/giveaways/:id/inclusion/:user_id', inclusionHandler(draws));
-
-  router.post('/giveaways/:id/winners/:place/reroll', async (req, res) => {
-    const { id, place } = parseInput(RerollParams, req.params, 'path');
-    const body = parseInput(RerollBody, req.body ?? {}, 'body');
-    res.json(await draws.reroll(principalOf(req), id, place, body));
-  });
-
-  router.post(
-    '/giveaways/:id/manual-candidates',
-    (req, _res, next) => {
-      idOf(req.params); // A bad id is refused before the body is read.
-      next();
+export function drawsHandlers({ proofs, rerolls, manualWinners, claims }: DrawRoutesService) {
+  return defineHandlers<DrawsOperationId>()({
+    previewManualCandidates: {
+      use: [readCandidateUpload],
+      handle: async (_input, req, res) => {
+        // A form field, or the query string for text/plain uploads.
+        const { giveaway_id } = parseInput(
+          PreviewFields,
+          { giveaway_id: uploadField(req, 'giveaway_id') },
+          'body',
+        );
+        res.json(await manualWinners.preview(principalOf(req), candidateText(req), giveaway_id));
+      },
     },
-    readCandidateUpload,
-    async (req, res) => {
-      res.json(await draws.uploadCandidates(principalOf(req), idOf(req.params), candidateText(req)));
+    getProof: async ({ params }, _req, res) => {
+      res.json(await proofs.getProof(params.id));
     },
-  );
-
-  router.get('/giveaways/:id/list-loaded-winners', async (req, res) => {
-    res.json(await draws.listLoadedWinners(principalOf(req), idOf(req.params)));
+    listEntrants: ({ params, query }, _req, res) => sendEntrants(proofs, res, params.id, query),
+    getInclusionProof: async ({ params, query }, req, res) => {
+      res.json(await proofs.inclusionProof(params.id, query.user_id ?? principalOf(req).userId));
+    },
+    getInclusion: ({ params }, _req, res) => sendInclusion(proofs, res, params),
+    rerollWinner: async ({ params, body }, req, res) => {
+      res.json(await rerolls.reroll(principalOf(req), params.id, params.place, body));
+    },
+    claimGiveaway: async ({ params }, req, res) => {
+      res.json(await claims.claim(principalOf(req), params.id));
+    },
+    extendClaim: async ({ params, body }, req, res) => {
+      res.json(await claims.extend(principalOf(req), params.id, params.place, body));
+    },
+    // The id is validated before the upload is read (the router checks params first).
+    uploadManualCandidates: {
+      use: [readCandidateUpload],
+      handle: async ({ params }, req, res) => {
+        res.json(await manualWinners.upload(principalOf(req), params.id, candidateText(req)));
+      },
+    },
+    listLoadedWinners: async ({ params }, req, res) => {
+      res.json(await manualWinners.list(principalOf(req), params.id));
+    },
+    clearLoadedWinners: async ({ params }, req, res) => {
+      await manualWinners.clear(principalOf(req), params.id);
+      res.status(204).end();
+    },
   });
-
-  router.delete('/giveaways/:id/loaded-winners', async (req, res) => {
-    await draws.clearLoadedWinners(principalOf(req), idOf(req.params));
-    res.status(204).end();
-  });
-
-  return router;
 }

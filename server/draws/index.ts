@@ -1,35 +1,42 @@
-// Public surface of closing and drawing. The pure protocol lives in ./protocol (its own index).
-export { createCommitment, type BeaconChoice, type Commitment } from './commitment.ts';
+// Public surface of closing and drawing, the one import point for other folders. buildDraws constructs the
+// parts (commitments, closing, execution, proofs, manual winners, rerolls); each capability is its own folder
+// with its own index, and the pure protocol lives in ./protocol.
+export { QUICKNET } from './protocol/index.ts';
+export { buildDraws, type Draws, type DrawsDeps, type DrawsOptions } from './build-draws.ts';
 export {
   BeaconUnavailableError,
   DrandRelays,
   parseDrandUrls,
+  verifyQuicknetSignature,
   type BeaconSource,
   type DrandRelaysOptions,
   type VerifiedBeacon,
-} from './drand-relays.ts';
-export { verifyQuicknetSignature } from './beacon-verifier.ts';
-export { publicDrawsRoutes } from './public-draws.routes.ts';
+} from './beacon/index.ts';
+export {
+  ClaimDeadlineSweeper,
+  ClaimWindows,
+  type ClaimDeadlineSweeperOptions,
+  type ExpiryReport,
+} from './claims/index.ts';
 export type {
+  WebhookPublisher,
   DrawPrincipal,
   JobEnqueuer,
   JobName,
   RequirementsEvaluator,
   StoredRequirement,
-} from './collaborators.ts';
+} from './ports/index.ts';
+export { createCommitment, type BeaconChoice, type Commitment } from './commitment/index.ts';
+export { freezeEntrantRows, type CloseReport, type CloseState } from './close/index.ts';
 export {
-  DrawService,
+  CHECK_UNAVAILABLE,
+  DrawScheduler,
+  USER_UNKNOWN,
   type CloseOutcome,
-  type CloseReport,
   type DrawReport,
-  type DrawServiceDeps,
-  type DrawServiceOptions,
-} from './draws.service.ts';
-export { DrawScheduler, type DrawSchedulerOptions, type SchedulableDraws } from './scheduler.ts';
-export { drawsRoutes, type DrawRoutesService } from './draws.routes.ts';
-export { distributePrizes, type Award, type DistributablePrize } from './prize-distribution.ts';
-export { CHECK_UNAVAILABLE, USER_UNKNOWN } from './eligibility.ts';
-
-import type { DrawService } from './draws.service.ts';
-/** What the giveaways capability needs for PATCH /giveaways/:id/status {"status":"completed"}. */
-export type ManualWinnersFinalizer = Pick<DrawService, 'finalizeManual'>;
+  type DrawSchedulerOptions,
+  type SchedulerStep,
+} from './execution/index.ts';
+export { distributePrizes, type Award, type DistributablePrize } from './results/index.ts';
+export { drawsHandlers, type DrawRoutesService, type DrawsOperationId } from './draws.routes.ts';
+export { publicDrawsHandlers, type PublicDrawsOperationId } from './public-draws.routes.ts';

@@ -1,32 +1,36 @@
-// Public proof routes (mounted under /api/public, no auth): once a giveaway is drawn its proof bundle, entrant
+// Public proof operations (under /api/public, no auth): once a giveaway is drawn its proof bundle, entrant
 // list and inclusion proofs are public data (draw protocol §5), and before that its commitment is. The verifier
 // CLI and the /verify page read these.
-import { Router } from 'express';
-import { DrawGiveawayParams } from '../../schema/contract/draws.ts';
-import { parseInput } from '../platform/http/validate.ts';
-import { entrantsHandler, inclusionHandler, type ProofReader } from './proof-handlers.ts';
+import { defineHandlers } from '../platform/http/operation-router.ts';
+import type { Draws } from './build-draws.ts';
+import { sendEntrants, sendInclusion } from './proof-handlers.ts';
 
 /** Entrants never change once drawn; the bundle changes only by an appended reroll. */
 const IMMUTABLE = 'public, max-age=3600';
 const SHORT = 'public, max-age=5';
 
-export function publicDrawsRoutes(draws: ProofReader): Router {
-  const router = Router();
-  const idOf = (params: unknown) => parseInput(DrawGiveawayParams, params, 'path').id;
+export type PublicDrawsOperationId =
+  'getPublicCommitment' | 'getPublicProof' | 'listPublicEntrants' | 'getPublicInclusion' | 'getPublicClaims';
 
-  router.get('/giveaways/:id/commitment', async (req, res) => {
-    const commitment = await draws.getCommitment(idOf(req.params));
-    res.setHeader('Cache-Control', SHORT);
-    res.json(commitment);
+export function publicDrawsHandlers({ proofs, claims }: Pick<Draws, 'proofs' | 'claims'>) {
+  return defineHandlers<PublicDrawsOperationId>()({
+    getPublicCommitment: async ({ params }, _req, res) => {
+      const commitment = await proofs.getCommitment(params.id);
+      res.setHeader('Cache-Control', SHORT);
+      res.json(commitment);
+    },
+    getPublicProof: async ({ params }, _req, res) => {
+      const bundle = await proofs.getProof(params.id);
+      res.setHeader('Cache-Control', SHORT);
+      res.json(bundle);
+    },
+    listPublicEntrants: ({ params, query }, _req, res) =>
+      sendEntrants(proofs, res, params.id, query, IMMUTABLE),
+    getPublicInclusion: ({ params }, _req, res) => sendInclusion(proofs, res, params, IMMUTABLE),
+    getPublicClaims: async ({ params }, _req, res) => {
+      const places = await claims.places(params.id);
+      res.setHeader('Cache-Control', SHORT);
+      res.json(places);
+    },
   });
-
-  router.get('/giveaways/:id/proof', async (req, res) => {
-    const bundle = await draws.getProof(idOf(req.params));
-    res.setHeader('Cache-Control', SHORT);
-    res.json(bundle);
-  });
-
-  router.get('/giveaways/:id/entrants', entrantsHandler(draws, IMMUTABLE));
-  router.get('/giveaways/:id/inclusion/:user_id', inclusionHandler(draws, IMMUTABLE));
-  return router;
 }

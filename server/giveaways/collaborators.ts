@@ -1,13 +1,14 @@
 // What the giveaways service needs from other capabilities, as narrow interfaces (their services satisfy them).
 import type * as db from 'zapatos/db';
+import type { RequirementItemInput, RequirementView } from '../../schema/contract/requirements.ts';
 import type { Principal } from '../auth/index.ts';
 
 export interface RequirementsPort<TRow = unknown> {
-  prepareForCreate(input: unknown[], ctx: { creatorId: number }): Promise<object[]>;
+  prepareForCreate(input: readonly RequirementItemInput[], ctx: { creatorId: number }): Promise<object[]>;
   insertForGiveaway(tx: db.Queryable, giveawayId: string, rows: readonly object[]): Promise<unknown>;
   copyForGiveaway(tx: db.Queryable, fromId: string, toId: string): Promise<void>;
   listForGiveaways(client: db.Queryable, giveawayIds: readonly string[]): Promise<Map<string, TRow[]>>;
-  toView(row: TRow): unknown;
+  toView(row: TRow): RequirementView;
 }
 
 export interface DrawsPort {

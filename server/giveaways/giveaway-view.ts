@@ -5,12 +5,15 @@ import type {
   GiveawayView,
   PrizeView,
   SponsorView,
+  RequirementView,
   UserRole,
+  VacantPlaceView,
   WinnerView,
 } from '../../schema/contract/index.ts';
-import type { GiveawayRow, selectWinners } from './giveaways.queries.ts';
+import type { GiveawayRow, selectVacantPlaces, selectWinners } from './giveaways.queries.ts';
 
 type WinnerRows = Awaited<ReturnType<typeof selectWinners>>;
+type VacantRows = Awaited<ReturnType<typeof selectVacantPlaces>>;
 
 const iso = (d: string | Date) => new Date(d).toISOString();
 
@@ -24,12 +27,15 @@ export function toPrizeViews(row: GiveawayRow): PrizeView[] {
   }));
 }
 
-export function toSponsorViews(row: GiveawayRow): SponsorView[] {
+/** Link to a sponsor channel's avatar (the public avatar proxy); absent without a bot, which serves it. */
+export type SponsorAvatarUrl = (chatId: number) => string;
+
+export function toSponsorViews(row: GiveawayRow, avatarOf?: SponsorAvatarUrl): SponsorView[] {
   return row.sponsors.map(({ sponsor }) => ({
     id: Number(sponsor.id),
     title: sponsor.title,
     username: sponsor.username ?? '',
-    avatar_url: sponsor.avatar_url ?? '',
+    avatar_url: sponsor.avatar_url || (avatarOf?.(Number(sponsor.id)) ?? ''),
     url: sponsor.channel_url ?? (sponsor.username ? `https://t.me/${sponsor.username}` : ''),
   }));
 }
@@ -46,13 +52,27 @@ export function toWinnerViews(rows: WinnerRows): WinnerView[] {
       description: p.prize_description,
       quantity: p.quantity,
     })),
+    claim_deadline: w.claim_deadline ? iso(w.claim_deadline) : null,
+    claimed_at: w.claimed_at ? iso(w.claimed_at) : null,
+    claim_extended_at: w.claim_extended_at ? iso(w.claim_extended_at) : null,
+  }));
+}
+
+export function toVacantPlaceViews(rows: VacantRows): VacantPlaceView[] {
+  return rows.map((r) => ({
+    place: r.place,
+    previous_user_id: Number(r.previous_user_id),
+    reason: r.reason,
+    vacated_at: iso(r.created_at),
   }));
 }
 
 export function toGiveawayView(
   row: GiveawayRow,
-  requirements: unknown[],
+  requirements: RequirementView[],
   winners: WinnerView[] = [],
+  avatarOf?: SponsorAvatarUrl,
+  vacantPlaces: VacantPlaceView[] = [],
 ): GiveawayView {
   return {
     id: row.id,
@@ -72,9 +92,11 @@ export function toGiveawayView(
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
     prizes: toPrizeViews(row),
-    sponsors: toSponsorViews(row),
+    sponsors: toSponsorViews(row, avatarOf),
     requirements,
     winners,
+    claim_window: row.claim_window,
+    vacant_places: vacantPlaces,
     seed_commitment: row.commitment?.seed_commitment ?? null,
     // Draw protocol §1–§2: public before the draw, so anyone can later check the proof against them.
     beacon: (row.commitment?.beacon ?? null) as BeaconCommitmentView | null,

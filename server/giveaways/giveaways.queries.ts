@@ -73,6 +73,15 @@ export async function selectWinners(client: db.Queryable, giveawayId: string) {
     .run(client);
 }
 
+/** Places left empty by their claim deadline (no reserve was left), from the public winner events. */
+export async function selectVacantPlaces(client: db.Queryable, giveawayId: string) {
+  return db.sql<db.SQL, Array<{ place: number; previous_user_id: string; reason: string; created_at: Date }>>`
+    SELECT e.place, e.previous_user_id, e.reason, e.created_at FROM winner_events e
+    WHERE e.giveaway_id = ${db.param(giveawayId)} AND e.kind = 'changed' AND e.user_id IS NULL
+      AND NOT EXISTS (SELECT 1 FROM winners w WHERE w.giveaway_id = e.giveaway_id AND w.place = e.place)
+    ORDER BY e.place`.run(client);
+}
+
 export async function selectCallerRelation(client: db.Queryable, giveawayId: string, userId: number) {
   const [participant, winner, tickets] = await Promise.all([
     db
@@ -157,6 +166,8 @@ export interface NewGiveaway {
   reserves_count: number;
   max_participants: number;
   allow_tickets: boolean;
+  /** Seconds each winner has to claim; null: no claim needed. */
+  claim_window: number | null;
   recreated_from?: string | null;
 }
 
@@ -219,7 +230,9 @@ export async function upsertSponsorsFromAdministeredChannels(
 export async function updateGiveawayFields(
   tx: db.Queryable,
   id: string,
-  fields: Partial<Pick<s.giveaways.Updatable, 'title' | 'description' | 'status' | 'finished_at'>>,
+  fields: Partial<
+    Pick<s.giveaways.Updatable, 'title' | 'description' | 'status' | 'finished_at' | 'claim_window'>
+  >,
 ) {
   const rows = await db.update('giveaways', fields, { id }).run(tx);
   return rows[0];

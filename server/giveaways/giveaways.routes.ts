@@ -1,90 +1,99 @@
-// HTTP routes of giveaways (the Mini App's /api/v1 surface): parse → service → respond.
-import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
-import {
-  CreateGiveawayBody,
-  GiveawayIdParam,
-  ListQuery,
-  StatusBody,
-  TicketsBody,
-  UpdateGiveawayBody,
-} from '../../schema/contract/index.ts';
+// HTTP operations of giveaways (the Mini App's /api/v1 surface): parsed input → service → respond.
+import type { Request, Response } from 'express';
+import type { ListQuery } from '../../schema/contract/index.ts';
 import { principalOf } from '../auth/index.ts';
 import type { JoinsService } from '../joins/index.ts';
-import { parseInput } from '../platform/http/validate.ts';
+import { defineHandlers } from '../platform/http/operation-router.ts';
 import type { GiveawaysService, ListKind } from './giveaways.service.ts';
 
-export interface GiveawaysRoutesDeps {
+export interface GiveawaysHandlersDeps {
   giveaways: GiveawaysService;
   joins: JoinsService;
   checkRequirements(giveawayId: string, userId: number): Promise<unknown>;
 }
 
-const CreatorParam = z.object({ creator_id: z.coerce.number().int().positive() });
-const idOf = (req: Request) => parseInput(GiveawayIdParam, req.params, 'path').id;
+export type GiveawaysOperationId =
+  | 'createGiveaway'
+  | 'listGiveaways'
+  | 'listMyGiveaways'
+  | 'listMyActiveGiveaways'
+  | 'listMyFinishedGiveaways'
+  | 'listMyParticipations'
+  | 'listMyParticipationHistory'
+  | 'listCreatorGiveaways'
+  | 'listCreatorFinishedGiveaways'
+  | 'getGiveaway'
+  | 'updateGiveaway'
+  | 'deleteGiveaway'
+  | 'setGiveawayStatus'
+  | 'cancelGiveaway'
+  | 'recreateGiveaway'
+  | 'joinGiveaway'
+  | 'addTickets'
+  | 'checkRequirements';
 
-export function giveawaysRoutes(deps: GiveawaysRoutesDeps): Router {
+export function giveawaysHandlers(deps: GiveawaysHandlersDeps) {
   const { giveaways, joins } = deps;
-  const router = Router();
 
   const list =
-    (kind: ListKind, creator = false) =>
-    async (req: Request, res: Response) => {
-      const query = parseInput(ListQuery, req.query, 'query');
-      const creatorId = creator ? parseInput(CreatorParam, req.params, 'path').creator_id : undefined;
-      const { items, nextCursor } = await giveaways.list(principalOf(req), kind, query, creatorId);
+    (kind: ListKind) =>
+    async (
+      input: { query: ListQuery; params?: { creator_id: number } | undefined },
+      req: Request,
+      res: Response,
+    ) => {
+      const { items, nextCursor } = await giveaways.list(
+        principalOf(req),
+        kind,
+        input.query,
+        input.params?.creator_id,
+      );
       if (nextCursor) res.setHeader('X-Next-Cursor', nextCursor);
       res.json(items);
     };
 
-  router.post('/giveaways', async (req, res) => {
-    const body = parseInput(CreateGiveawayBody, req.body, 'body');
-    const view = await giveaways.create(principalOf(req), body);
-    res.status(201).json({ ...view, msg_id: view.msg_id ?? null });
+  return defineHandlers<GiveawaysOperationId>()({
+    createGiveaway: async ({ body }, req, res) => {
+      const view = await giveaways.create(principalOf(req), body);
+      res.status(201).json({ ...view, msg_id: view.msg_id ?? null });
+    },
+    listGiveaways: list('top'),
+    listMyGiveaways: list('me/all'),
+    listMyActiveGiveaways: list('me/active'),
+    listMyFinishedGiveaways: list('me/history'),
+    listMyParticipations: list('me/participated'),
+    listMyParticipationHistory: list('me/participation/history'),
+    listCreatorGiveaways: list('creator'),
+    listCreatorFinishedGiveaways: list('creator/finished'),
+    getGiveaway: async ({ params }, req, res) => {
+      res.json(await giveaways.get(principalOf(req), params.id));
+    },
+    updateGiveaway: async ({ params, body }, req, res) => {
+      res.json(await giveaways.update(principalOf(req), params.id, body));
+    },
+    deleteGiveaway: async ({ params }, req, res) => {
+      await giveaways.remove(principalOf(req), params.id);
+      res.status(204).end();
+    },
+    setGiveawayStatus: async ({ params, body }, req, res) => {
+      res.json(await giveaways.setStatus(principalOf(req), params.id, body.status));
+    },
+    cancelGiveaway: async ({ params }, req, res) => {
+      res.json(await giveaways.cancel(principalOf(req), params.id));
+    },
+    recreateGiveaway: async ({ params }, req, res) => {
+      res.status(201).json(await giveaways.recreate(principalOf(req), params.id));
+    },
+    joinGiveaway: async ({ params }, req, res) => {
+      const status = await joins.join(principalOf(req), params.id, 'api');
+      res.json({ status });
+    },
+    addTickets: async ({ params, body }, req, res) => {
+      res.json(await giveaways.addTickets(principalOf(req), params.id, body.user_id, body.ticket_count));
+    },
+    checkRequirements: async ({ params }, req, res) => {
+      await giveaways.get(undefined, params.id); // 404 for unknown ids
+      res.json(await deps.checkRequirements(params.id, principalOf(req).userId));
+    },
   });
-  router.get('/giveaways', list('top'));
-  // Static segments before /:id, so "me" is never read as an id.
-  router.get('/giveaways/me/all', list('me/all'));
-  router.get('/giveaways/me/active', list('me/active'));
-  router.get('/giveaways/me/history', list('me/history'));
-  router.get('/giveaways/me/participated', list('me/participated'));
-  router.get('/giveaways/me/participation/history', list('me/participation/history'));
-  router.get('/users/:creator_id/giveaways', list('creator', true));
-  router.get('/users/:creator_id/giveaways/finished', list('creator/finished', true));
-
-  router.get('/giveaways/:id', async (req, res) => {
-    res.json(await giveaways.get(principalOf(req), idOf(req)));
-  });
-  router.put('/giveaways/:id', async (req, res) => {
-    const body = parseInput(UpdateGiveawayBody, req.body, 'body');
-    res.json(await giveaways.update(principalOf(req), idOf(req), body));
-  });
-  router.delete('/giveaways/:id', async (req, res) => {
-    await giveaways.remove(principalOf(req), idOf(req));
-    res.status(204).end();
-  });
-  router.patch('/giveaways/:id/status', async (req, res) => {
-    const { status } = parseInput(StatusBody, req.body, 'body');
-    res.json(await giveaways.setStatus(principalOf(req), idOf(req), status));
-  });
-  router.post('/giveaways/:id/cancel', async (req, res) => {
-    res.json(await giveaways.cancel(principalOf(req), idOf(req)));
-  });
-  router.post('/giveaways/:id/recreate', async (req, res) => {
-    res.status(201).json(await giveaways.recreate(principalOf(req), idOf(req)));
-  });
-  router.post('/giveaways/:id/join', async (req, res) => {
-    const status = await joins.join(principalOf(req), idOf(req), 'api');
-    res.json({ status });
-  });
-  router.post('/giveaways/:id/tickets', async (req, res) => {
-    const { user_id, ticket_count } = parseInput(TicketsBody, req.body, 'body');
-    res.json(await giveaways.addTickets(principalOf(req), idOf(req), user_id, ticket_count));
-  });
-  router.get('/giveaways/:id/check-requirements', async (req, res) => {
-    const id = idOf(req);
-    await giveaways.get(undefined, id); // 404 for unknown ids
-    res.json(await deps.checkRequirements(id, principalOf(req).userId));
-  });
-  return router;
 }

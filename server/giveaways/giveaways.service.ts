@@ -15,7 +15,13 @@ import type { Principal } from '../auth/index.ts';
 import { assertNotBanned } from '../auth/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { DrawsPort, RequirementsPort } from './collaborators.ts';
-import { toGiveawayView, toWinnerViews, userRoleOf } from './giveaway-view.ts';
+import {
+  toGiveawayView,
+  toVacantPlaceViews,
+  toWinnerViews,
+  userRoleOf,
+  type SponsorAvatarUrl,
+} from './giveaway-view.ts';
 import * as q from './giveaways.queries.ts';
 import { CANCEL_MAX_PARTICIPANTS, CANCEL_WINDOW_MS, EDIT_WINDOW_MS, assertTransition } from './lifecycle.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
@@ -26,6 +32,10 @@ export interface GiveawaysServiceDeps {
   draws: DrawsPort;
   /** DEBUG mode allows 5 s giveaways (legacy behaviour) instead of 5 minutes. */
   debug: boolean;
+  /** Fills `sponsors[].avatar_url` (the Mini App shows a placeholder for an empty one). */
+  sponsorAvatarUrl?: SponsorAvatarUrl;
+  /** How far ahead `starts_at` may be (GIVEAWAY_START_HORIZON_DAYS); default one year. */
+  startHorizonDays?: number;
 }
 
 export type ListKind =
@@ -67,6 +77,11 @@ export class GiveawaysService {
     });
     const now = Date.now();
     const startsAt = body.starts_at ? Date.parse(body.starts_at) : now;
+    // A start centuries away is no giveaway, and one past year 9999 cannot even be stored: bound it first.
+    const horizonDays = this.deps.startHorizonDays ?? 365;
+    if (startsAt > now + horizonDays * 86_400_000) {
+      throw invalid('starts_at', `must be within ${horizonDays} days from now`);
+    }
     const scheduled = startsAt > now + 1000;
     const startedAt = new Date(scheduled ? startsAt : now);
     const id = await db.readCommitted(this.deps.pool, async (tx) => {
@@ -82,6 +97,7 @@ export class GiveawaysService {
         reserves_count: body.reserves_count ?? 0,
         max_participants: maxParticipants,
         allow_tickets: body.allow_tickets ?? false,
+        claim_window: body.claim_window ?? null,
       });
       await q.replacePrizes(
         tx,
@@ -99,16 +115,20 @@ export class GiveawaysService {
   async get(principal: Principal | undefined, id: string): Promise<GiveawayView> {
     const row = await q.selectGiveawayView(this.deps.pool, id);
     if (!row) throw new AppError('NOT_FOUND', 'No such giveaway.');
-    const [requirements, winners, relation] = await Promise.all([
+    const completed = row.status === 'completed';
+    const [requirements, winners, vacant, relation] = await Promise.all([
       this.deps.requirements.listForGiveaways(this.deps.pool, [id]),
       // Winners are public once the result is final (the Mini App shows them to everyone).
-      row.status === 'completed' ? q.selectWinners(this.deps.pool, id) : Promise.resolve([]),
+      completed ? q.selectWinners(this.deps.pool, id) : Promise.resolve([]),
+      completed ? q.selectVacantPlaces(this.deps.pool, id) : Promise.resolve([]),
       principal ? q.selectCallerRelation(this.deps.pool, id, principal.userId) : undefined,
     ]);
     const view = toGiveawayView(
       row,
       (requirements.get(id) ?? []).map((r) => this.deps.requirements.toView(r)),
       toWinnerViews(winners),
+      this.deps.sponsorAvatarUrl,
+      toVacantPlaceViews(vacant),
     );
     if (!principal || !relation) return view;
     const isOwner = Number(row.creator_id) === principal.userId;
@@ -137,7 +157,7 @@ export class GiveawaysService {
     const page = await q.selectGiveawayPage(this.deps.pool, where, order, {
       limit,
       offset: query.offset ?? 0,
-      after: decodeCursor(query.cursor),
+      after: decodeCursor(query.cursor, order),
     });
     const requirements = await this.deps.requirements.listForGiveaways(
       this.deps.pool,
@@ -147,6 +167,8 @@ export class GiveawaysService {
       toGiveawayView(
         row,
         (requirements.get(row.id) ?? []).map((r) => this.deps.requirements.toView(r)),
+        [],
+        this.deps.sponsorAvatarUrl,
       ),
     );
     const last = page.rows.at(-1);
@@ -174,9 +196,10 @@ export class GiveawaysService {
           'A giveaway can only be edited in the first 5 minutes after it starts.',
         );
       }
-      const fields: { title?: string; description?: string } = {};
+      const fields: { title?: string; description?: string; claim_window?: number | null } = {};
       if (body.title !== undefined) fields.title = body.title;
       if (body.description !== undefined) fields.description = body.description;
+      if (body.claim_window !== undefined) fields.claim_window = body.claim_window;
       if (Object.keys(fields).length > 0) await q.updateGiveawayFields(tx, id, fields);
       if (body.prizes) {
         await q.replacePrizes(
@@ -261,6 +284,7 @@ export class GiveawaysService {
         reserves_count: row.reserves_count,
         max_participants: row.max_participants,
         allow_tickets: row.allow_tickets,
+        claim_window: row.claim_window,
         recreated_from: row.id,
       });
       const prizes = await q.selectPrizes(tx, id);

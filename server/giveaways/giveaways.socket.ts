@@ -11,11 +11,11 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from '../../schema/contract/index.ts';
-import { socketPrincipal } from '../auth/index.ts';
+import { SESSION_COMMANDS, socketPrincipal } from '../auth/index.ts';
 import type { JoinsService } from '../joins/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
-import { command, rejectUnknownEvents } from '../platform/realtime/socket-command.ts';
+import { attachCommands, defineCommand, unknownEventGuard } from '../platform/realtime/socket-command.ts';
 import type { SnapshotCache } from './snapshot-cache.ts';
 
 type GiveawaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -31,59 +31,102 @@ export interface GiveawaysSocketDeps {
   maxSubscriptionsPerSocket?: number;
 }
 
-const KNOWN = new Set(['giveaway:subscribe', 'giveaway:unsubscribe', 'giveaway:join']);
+const KNOWN = new Set<string>([
+  'giveaway:subscribe',
+  'giveaway:unsubscribe',
+  'giveaway:join',
+  ...SESSION_COMMANDS,
+]);
 const ROOM_PREFIX = 'giveaway:';
 
-export function registerGiveawaySocket(socket: GiveawaySocket, deps: GiveawaysSocketDeps): void {
+/**
+ * Builds the giveaway commands once (their listeners are shared by every socket) and returns what each new
+ * connection calls: attaching them costs no closure per socket.
+ */
+export function giveawaySocketHandlers(deps: GiveawaysSocketDeps): (socket: GiveawaySocket) => void {
   const maxSubscriptions = deps.maxSubscriptionsPerSocket ?? 50;
   const log = deps.logger;
-  const address = socket.handshake.address;
-  rejectUnknownEvents(socket, KNOWN);
+  const guard = unknownEventGuard(KNOWN);
 
-  command(
-    socket,
+  const subscribe = defineCommand(
     'giveaway:subscribe',
     SubscribePayload,
     log,
-    async ({ giveaway_id }): Promise<{ snapshot: GiveawaySnapshot }> => {
-      const room = roomOf(giveaway_id);
-      if (!socket.rooms.has(room) && subscriptionCount(socket) >= maxSubscriptions) {
-        throw new AppError('RATE_LIMITED', `At most ${maxSubscriptions} giveaways per connection.`);
-      }
-      const snapshot = await deps.snapshots.get(giveaway_id);
-      // Join after the snapshot read: every event emitted from now on is newer than or equal to it, and the
-      // client drops events whose version is not above the snapshot's.
-      if (!socket.rooms.has(room) && socket.connected) {
-        await socket.join(room);
-        deps.presence?.joined(giveaway_id);
-      }
-      return { snapshot };
+    (socket: GiveawaySocket, { giveaway_id }): Promise<{ snapshot: GiveawaySnapshot }> =>
+      inOrder(socket, async () => {
+        const room = roomOf(giveaway_id);
+        if (!socket.rooms.has(room) && subscriptionCount(socket) >= maxSubscriptions) {
+          throw new AppError('RATE_LIMITED', `At most ${maxSubscriptions} giveaways per connection.`);
+        }
+        const snapshot = await deps.snapshots.get(giveaway_id);
+        // Join after the snapshot read: every event emitted from now on is newer than or equal to it, and the
+        // client drops events whose version is not above the snapshot's.
+        if (!socket.rooms.has(room) && socket.connected) {
+          await socket.join(room);
+          deps.presence?.joined(giveaway_id);
+        }
+        return { snapshot };
+      }),
+  );
+
+  const unsubscribe = defineCommand(
+    'giveaway:unsubscribe',
+    SubscribePayload,
+    log,
+    (socket: GiveawaySocket, { giveaway_id }) =>
+      inOrder(socket, async () => {
+        const room = roomOf(giveaway_id);
+        if (socket.rooms.has(room)) {
+          await socket.leave(room);
+          deps.presence?.left(giveaway_id);
+        }
+        return {};
+      }),
+  );
+
+  const join = defineCommand(
+    'giveaway:join',
+    JoinPayload,
+    log,
+    async (socket: GiveawaySocket, { giveaway_id }) => {
+      // Current standing (ban, revoked key) was checked before this handler; expiry is checked here.
+      const principal = socketPrincipal(socket.data);
+      if (!principal) throw new AppError('UNAUTHORIZED', 'Connect with initData or an API key to join.');
+      await deps.limitJoin?.(principal.userId, socket.handshake.address);
+      // idempotency_key needs no storage: joining is idempotent by (giveaway, user) in the database.
+      const status = await deps.joins.join(principal, giveaway_id, 'socket');
+      return { status };
     },
   );
 
-  command(socket, 'giveaway:unsubscribe', SubscribePayload, log, async ({ giveaway_id }) => {
-    const room = roomOf(giveaway_id);
-    if (socket.rooms.has(room)) {
-      await socket.leave(room);
-      deps.presence?.left(giveaway_id);
-    }
-    return {};
-  });
-
-  command(socket, 'giveaway:join', JoinPayload, log, async ({ giveaway_id }) => {
-    const principal = socketPrincipal(socket.data);
-    if (!principal) throw new AppError('UNAUTHORIZED', 'Connect with initData or an API key to join.');
-    await deps.limitJoin?.(principal.userId, address);
-    // idempotency_key needs no storage: joining is idempotent by (giveaway, user) in the database.
-    const status = await deps.joins.join(principal, giveaway_id, 'socket');
-    return { status };
-  });
-
-  socket.on('disconnecting', () => {
-    for (const room of socket.rooms) {
+  const commands = [subscribe, unsubscribe, join];
+  function disconnecting(this: GiveawaySocket): void {
+    for (const room of this.rooms) {
       if (room.startsWith(ROOM_PREFIX)) deps.presence?.left(room.slice(ROOM_PREFIX.length));
     }
+  }
+
+  return (socket) => {
+    socket.onAny(guard);
+    attachCommands(socket, commands);
+    socket.on('disconnecting', disconnecting);
+  };
+}
+
+/**
+ * Subscribe and unsubscribe of one socket take effect in the order they were sent: a subscribe waits for its
+ * snapshot, so without this an unsubscribe sent after it could run first and leave the socket in the room.
+ * The chain is dropped once it settles, so an idle socket keeps nothing here.
+ */
+const roomOps = new WeakMap<GiveawaySocket, Promise<unknown>>();
+function inOrder<T>(socket: GiveawaySocket, op: () => Promise<T>): Promise<T> {
+  const result = (roomOps.get(socket) ?? Promise.resolve()).then(op);
+  const tail = result.catch(() => undefined);
+  roomOps.set(socket, tail);
+  void tail.then(() => {
+    if (roomOps.get(socket) === tail) roomOps.delete(socket);
   });
+  return result;
 }
 
 function subscriptionCount(socket: GiveawaySocket): number {

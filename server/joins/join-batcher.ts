@@ -1,6 +1,9 @@
 // Collects joins from every transport and flushes them as one SQL statement per batch: every few ms or
 // every few hundred rows. Per-join transactions would serialise PostgreSQL on commits, counter updates and
 // NOTIFY (reference/performance-notes.md §4–§5); batching turns 10k joins/s into ~100 statements/s.
+// Batches run in parallel only across lanes that partition giveaways, because two batches touching one giveaway
+// serialise on its row lock anyway (that lock is what makes capacity exact): a second one would only hold a
+// pooled connection while it waits.
 import type pg from 'pg';
 import type { Logger } from '../platform/logger.ts';
 import { toAppError } from '../platform/errors.ts';
@@ -9,12 +12,16 @@ import { applyJoinBatch, type JoinOutcome, type JoinRequest } from './joins.quer
 export interface JoinBatcherOptions {
   pool: pg.Pool;
   logger: Logger;
-  /** Flush when this many joins wait. */
+  /** Flush when this many joins wait in a lane. */
   maxBatch?: number;
   /** Flush at most this long after the first join of a batch arrived. */
   maxDelayMs?: number;
-  /** Batches in flight at once (each holds one pooled connection for one statement). */
-  maxConcurrent?: number;
+  /**
+   * Lanes, i.e. batches in flight at once (each holds one pooled connection for one statement). Joins are
+   * partitioned by giveaway: a giveaway's joins always take the same lane and a lane has one batch in
+   * flight, so batches in flight never share a giveaway and never wait on each other's row locks.
+   */
+  lanes?: number;
   /** Observes each flushed batch (size, ms) for metrics and benchmarks. */
   onFlush?: (size: number, ms: number) => void;
 }
@@ -24,62 +31,79 @@ interface Pending extends JoinRequest {
   reject(err: unknown): void;
 }
 
+interface Lane {
+  queue: Pending[];
+  timer: NodeJS.Timeout | undefined;
+  running: Promise<void> | undefined;
+}
+
+/** FNV-1a of the id: cheap, and spreads uuids of any version evenly. */
+function laneOf(giveawayId: string, lanes: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < giveawayId.length; i++) h = Math.imul(h ^ giveawayId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
+}
+
 export class JoinBatcher {
-  private queue: Pending[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight = 0;
-  private readonly flushing = new Set<Promise<void>>();
+  private readonly lanes: Lane[];
   private closed = false;
   private readonly maxBatch: number;
   private readonly maxDelayMs: number;
-  private readonly maxConcurrent: number;
 
   constructor(private readonly opts: JoinBatcherOptions) {
     this.maxBatch = opts.maxBatch ?? 500;
     this.maxDelayMs = opts.maxDelayMs ?? 3;
-    this.maxConcurrent = opts.maxConcurrent ?? 4;
+    this.lanes = Array.from({ length: Math.max(1, opts.lanes ?? 4) }, () => ({
+      queue: [],
+      timer: undefined,
+      running: undefined,
+    }));
   }
 
   enqueue(request: JoinRequest): Promise<JoinOutcome> {
     if (this.closed)
       return Promise.reject(toAppError(new Error('Connection terminated: join batcher stopped')));
+    const lane = this.lanes[laneOf(request.giveawayId, this.lanes.length)] as Lane;
     return new Promise((resolve, reject) => {
-      this.queue.push({ ...request, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flushSoon(0);
-      else this.flushSoon(this.maxDelayMs);
+      lane.queue.push({ ...request, resolve, reject });
+      this.flushSoon(lane, lane.queue.length >= this.maxBatch ? 0 : this.maxDelayMs);
     });
   }
 
   /** Flushes what is queued and waits for every batch in flight. */
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.timer);
-    while (this.queue.length > 0 || this.flushing.size > 0) {
-      if (this.queue.length > 0 && this.inFlight < this.maxConcurrent) this.flush();
-      await Promise.race(this.flushing);
+    for (const lane of this.lanes) {
+      clearTimeout(lane.timer);
+      lane.timer = undefined;
+    }
+    for (;;) {
+      for (const lane of this.lanes) this.flush(lane);
+      const running = this.lanes.flatMap((l) => (l.running ? [l.running] : []));
+      if (running.length === 0) return;
+      await Promise.race(running);
     }
   }
 
-  private flushSoon(delayMs: number): void {
+  private flushSoon(lane: Lane, delayMs: number): void {
     if (delayMs === 0) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.flush();
+      clearTimeout(lane.timer);
+      lane.timer = undefined;
+      this.flush(lane);
       return;
     }
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
+    lane.timer ??= setTimeout(() => {
+      lane.timer = undefined;
+      this.flush(lane);
     }, delayMs);
   }
 
-  private flush(): void {
-    // With every slot busy, the queue keeps growing and the next batch is bigger: natural backpressure.
-    if (this.queue.length === 0 || this.inFlight >= this.maxConcurrent) return;
-    const batch = this.queue.splice(0, this.maxBatch);
-    this.inFlight++;
+  private flush(lane: Lane): void {
+    // While the lane's batch runs its queue keeps growing and the next batch is bigger: natural backpressure.
+    if (lane.queue.length === 0 || lane.running) return;
+    const batch = lane.queue.splice(0, this.maxBatch);
     const started = performance.now();
-    const run = applyJoinBatch(this.opts.pool, batch)
+    lane.running = applyJoinBatch(this.opts.pool, batch)
       .then((outcomes) => {
         this.opts.onFlush?.(batch.length, performance.now() - started);
         batch.forEach((p, i) => p.resolve(outcomes[i] ?? 'not_found'));
@@ -90,10 +114,9 @@ export class JoinBatcher {
         for (const p of batch) p.reject(error);
       })
       .finally(() => {
-        this.inFlight--;
-        this.flushing.delete(run);
-        if (this.queue.length > 0) this.flushSoon(this.queue.length >= this.maxBatch ? 0 : this.maxDelayMs);
+        lane.running = undefined;
+        if (lane.queue.length > 0)
+          this.flushSoon(lane, lane.queue.length >= this.maxBatch ? 0 : this.maxDelayMs);
       });
-    this.flushing.add(run);
   }
 }

@@ -15,7 +15,7 @@ export async function* readStrings(
   batch: number,
 ): AsyncGenerator<Array<[string, string]>> {
   for (const slice of slices(keys, batch)) {
-    const values = await source.gets(slice);
+    const values = await source.mgets(slice);
     const out: Array<[string, string]> = [];
     slice.forEach((key, i) => {
       const v = values[i];

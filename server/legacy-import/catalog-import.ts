@@ -60,7 +60,7 @@ export async function importUsers(deps: PhaseDeps, inv: Inventory): Promise<Set<
         users,
         (u) => `user:${u.id}`,
         async (group) => {
-          const c = await deps.target.run((q) => upsertUsers(q, group));
+          const c = await deps.target.tx((tx) => upsertUsers(tx, group));
           deps.report.add('imported', 'users', c.inserted);
           deps.report.add('updated', 'users', c.updated);
         },

@@ -1,7 +1,9 @@
 // SQL for the catalogue tables the giveaways point at: users (and placeholders), channels and their admins,
 // sponsors, prizes. Every write is a multi-row upsert that touches a row only when a value differs, and
 // reports what it inserted and updated, so a rerun writes nothing and says so.
+import type pg from 'pg';
 import * as db from 'zapatos/db';
+import { copyField, copyIn } from './copy-stream.ts';
 import type { LegacyChannelInfo, LegacyPrize, LegacyUser } from './legacy-records.ts';
 import { iso } from './legacy-values.ts';
 import { intArrayLiteral } from './participants.queries.ts';
@@ -18,18 +20,31 @@ function counts(rows: Array<{ inserted: boolean }>): Counts {
 
 /**
  * Real user records win over placeholders: a placeholder made by an earlier run is filled in here. The
- * batch travels as one JSON document (cheaper to build than seven arrays of strings) and only the counts
- * come back.
+ * batch is COPYed into a session-local staging table (far cheaper to build and to parse than bound
+ * parameters) and moved with one upsert; only the counts come back. Must run in a transaction.
  */
-export async function upsertUsers(client: db.Queryable, users: readonly LegacyUser[]): Promise<Counts> {
+export async function upsertUsers(tx: pg.ClientBase, users: readonly LegacyUser[]): Promise<Counts> {
   if (users.length === 0) return { inserted: 0, updated: 0 };
+  await db.sql`
+    CREATE TEMP TABLE IF NOT EXISTS import_users (id bigint, username text, first_name text, last_name text,
+      role user_role, status user_status, created_at timestamptz) ON COMMIT DELETE ROWS`.run(tx);
+  await db.sql`TRUNCATE import_users`.run(tx);
+  let text = '';
+  for (const u of users) {
+    text += `${u.id}\t${copyField(u.username)}\t${copyField(u.first_name)}\t${copyField(u.last_name)}\t`;
+    text += `${u.role}\t${u.status}\t${u.created_at === null ? '\\N' : u.created_at.toISOString()}\n`;
+  }
+  await copyIn(
+    tx,
+    'COPY import_users (id, username, first_name, last_name, role, status, created_at) FROM STDIN',
+    text,
+  );
   const [row] = await db.sql<db.SQL, Array<{ inserted: number; updated: number }>>`
     WITH up AS (
       INSERT INTO users (id, username, first_name, last_name, role, status, created_at, updated_at)
       SELECT t.id, t.username, t.first_name, t.last_name, t.role, t.status,
         COALESCE(t.created_at, now()), COALESCE(t.created_at, now())
-      FROM jsonb_to_recordset(${db.param(JSON.stringify(users))}::jsonb) AS t(id bigint, username text,
-        first_name text, last_name text, role user_role, status user_status, created_at timestamptz)
+      FROM import_users t ORDER BY t.id
       ON CONFLICT (id) DO UPDATE SET username = EXCLUDED.username, first_name = EXCLUDED.first_name,
         last_name = EXCLUDED.last_name, role = EXCLUDED.role, status = EXCLUDED.status
       WHERE (users.username, users.first_name, users.last_name, users.role, users.status)
@@ -37,7 +52,7 @@ export async function upsertUsers(client: db.Queryable, users: readonly LegacyUs
           EXCLUDED.status)
       RETURNING (xmax = 0) AS inserted)
     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
-    FROM up`.run(client);
+    FROM up`.run(tx);
   return { inserted: row?.inserted ?? 0, updated: row?.updated ?? 0 };
 }
 

@@ -19,7 +19,7 @@ Imports the legacy Redis keyspace into the PostgreSQL database configured for th
 
   --from URL       the legacy Redis (redis://[:password@]host:port/db), required
   --dry-run        read and validate everything, write inside a transaction that is rolled back
-  --batch N        keys per Redis pipeline and rows per INSERT (default ${DEFAULT_BATCH})
+  --batch N        keys per Redis pipeline and rows per COPY (default ${DEFAULT_BATCH})
   --report FILE    write the JSON report to FILE (default: standard output)
   --writers N      writes in flight at once (default 2)
   --disable-triggers

@@ -58,18 +58,29 @@ export async function importGiveaways(deps: GiveawayPhaseDeps, inv: Inventory): 
     disableTriggers: deps.disableTriggers,
     onWritten: (rows) => deps.progress.advance(rows),
   });
+  // A chunk's results need its participants committed, but the next chunk's participants need not wait for
+  // those results: the writers stay busy across chunk boundaries, and results are written one chunk at a
+  // time, in order, as soon as their participants are in.
+  let results: Promise<void> = Promise.resolve();
   for (const chunk of planChunks(entries, deps.batch)) {
     const fetched = await fetchChunk(deps.source, chunk, deps.batch, deps.winRecords, deps.report);
     const prepared = await writeDefinitions(deps, fetched);
     for (const p of prepared) await streamParticipants(deps, writer, p);
-    await writer.drain();
-    await writeResults(deps, prepared);
-    giveawaysDone += chunk.length;
-    deps.progress.note(
-      `${giveawaysDone.toLocaleString('en-US')}/${entries.length.toLocaleString('en-US')} giveaways`,
-    );
-    deps.progress.skipped(deps.report.skippedTotal);
+    const participantsIn = (await writer.settle()).done;
+    const previous = results;
+    results = (async () => {
+      await Promise.all([participantsIn, previous]);
+      await writeResults(deps, prepared);
+      giveawaysDone += chunk.length;
+      deps.progress.note(
+        `${giveawaysDone.toLocaleString('en-US')}/${entries.length.toLocaleString('en-US')} giveaways`,
+      );
+      deps.progress.skipped(deps.report.skippedTotal);
+    })();
+    // Handled here so a failure is not an unhandled rejection before the loop awaits it below.
+    results.catch(() => undefined);
   }
+  await results;
 }
 
 function checkStatusSetOrphans(deps: GiveawayPhaseDeps, ids: Set<string>): void {

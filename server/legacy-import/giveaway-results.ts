@@ -3,7 +3,7 @@
 // pre-winner lists and the frozen entrants of pending giveaways. Report counts are added after commit only,
 // so a chunk retried item by item is not counted twice.
 import type pg from 'pg';
-import { createCommitment } from '../draws/commitment.ts';
+import { createCommitment } from '../draws/index.ts';
 import type { Entity } from './import-report.ts';
 import type { GiveawayPhaseDeps, Prepared } from './giveaway-import.ts';
 import { isolate } from './isolate.ts';

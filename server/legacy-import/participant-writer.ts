@@ -4,11 +4,7 @@
 import { insertPlaceholderUsers } from './catalog.queries.ts';
 import type { ImportReport } from './import-report.ts';
 import type { ImportTarget } from './import-target.ts';
-import {
-  insertParticipants,
-  insertParticipantsUnchecked,
-  type ParticipantBatch,
-} from './participants.queries.ts';
+import { insertParticipants, type ParticipantBatch } from './participants.queries.ts';
 
 interface Pending {
   giveawayId: string;
@@ -22,7 +18,7 @@ export interface ParticipantWriterOptions {
   report: ImportReport;
   knownUsers: Set<number>;
   batch: number;
-  /** Skip the per-row foreign-key checks (see insertParticipantsUnchecked). */
+  /** Skip the per-row foreign-key checks (see insertParticipants). */
   disableTriggers?: boolean;
   /** Testing aid: a pause after each write, so a test can kill the process mid-import. */
   slowMs?: number;
@@ -48,10 +44,14 @@ export class ParticipantWriter {
     }
   }
 
-  /** Writes what is buffered and waits for every write in flight. */
-  async drain(): Promise<void> {
+  /**
+   * Sends what is buffered and returns, without waiting for it, a promise of every write so far being done
+   * (wrapped: an async function would wait for a promise it returns), so the caller can go on reading the
+   * next giveaways while these are written.
+   */
+  async settle(): Promise<{ done: Promise<void> }> {
     if (this.pendingRows > 0) await this.flush();
-    await Promise.all(this.inFlight);
+    return { done: Promise.all([...this.inFlight]).then(() => undefined) };
   }
 
   private async flush(): Promise<void> {
@@ -93,9 +93,8 @@ export class ParticipantWriter {
       }
     }
     try {
-      const inserted = this.opts.disableTriggers
-        ? await this.opts.target.tx((tx) => insertParticipantsUnchecked(tx, batch))
-        : await this.opts.target.run((q) => insertParticipants(q, batch));
+      const unchecked = this.opts.disableTriggers ?? false;
+      const inserted = await this.opts.target.tx((tx) => insertParticipants(tx, batch, unchecked));
       this.opts.report.add('imported', 'participants', inserted);
     } catch (err) {
       this.fail(work, err);

@@ -4,7 +4,7 @@
 // rule over the imported prizes. One row per (winner, prize) with its quantity.
 import { createHash } from 'node:crypto';
 import type * as s from 'zapatos/schema';
-import { distributePrizes } from '../draws/prize-distribution.ts';
+import { distributePrizes } from '../draws/index.ts';
 import type { ImportReport } from './import-report.ts';
 import { parseWinners, type LegacyWinRecord } from './legacy-records.ts';
 import type { PrizeRow } from './prize-mapping.ts';

@@ -8,6 +8,6 @@ export {
 } from './notifications.service.ts';
 export { registerNotificationWorkers, type NotificationWorkersDeps } from './notification-jobs.ts';
 export { ShareService, type ShareServiceDeps } from './share.service.ts';
-export { notificationsRoutes } from './notifications.routes.ts';
+export { notificationsHandlers, type NotificationsOperationId } from './notifications.routes.ts';
 export { clip, escapeHtml, formatUtc, ordinal, prizeLabel, timeLeft } from './format.ts';
 export * as templates from './message-templates.ts';

@@ -22,6 +22,8 @@ export function winnerMessage(p: {
   place: number;
   prizes: PrizeLine[];
   link: string;
+  /** The giveaway asks winners to claim: the deadline and the Claim button's callback data. */
+  claim?: { deadline: Date | string; callbackData: string };
 }): OutgoingMessage {
   const lines = [`🎉 Congratulations! You won <b>${ordinal(p.place)} place</b> in ${title(p.title)}.`];
   if (p.prizes.length > 0) {
@@ -32,7 +34,15 @@ export function winnerMessage(p: {
     }
     lines.push('', 'The organiser will contact you to hand it over.');
   }
-  return { html: lines.join('\n'), buttons: openButton('Open Giveaway', p.link) };
+  const buttons = openButton('Open Giveaway', p.link);
+  if (p.claim) {
+    lines.push(
+      '',
+      `⏳ Claim your place by <b>${formatUtc(p.claim.deadline)}</b>, or it passes to the next in line.`,
+    );
+    buttons.unshift([{ text: '✅ Claim', callback_data: p.claim.callbackData }]);
+  }
+  return { html: lines.join('\n'), buttons };
 }
 
 export function creatorPendingMessage(p: {

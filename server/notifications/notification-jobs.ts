@@ -63,6 +63,8 @@ export interface NotificationWorkersDeps {
   logger: Logger;
   /** Post the results in the giveaway's sponsor channels when it completes. */
   postResults: boolean;
+  /** The Claim button's callback data (server/bot's callbackData.claim), for giveaways with a claim window. */
+  claimCallbackData?: (giveawayId: string) => string;
   workOptions?: WorkOptions;
 }
 
@@ -96,7 +98,19 @@ export function registerNotificationWorkers(deps: NotificationWorkersDeps): void
           const g = await giveaway(data.giveaway_id);
           if (!g) return null;
           const link = await deps.telegram.appLink(g.id);
-          return winnerMessage({ title: g.title, place: data.place, prizes: data.prizes, link });
+          // Read when sending: the window is the holder's own (a reserve's starts at its reroll).
+          const window = await q.selectClaimWindow(deps.pool, g.id, data.user_id);
+          const claim =
+            window?.deadline && !window.claimed && deps.claimCallbackData
+              ? { deadline: window.deadline, callbackData: deps.claimCallbackData(g.id) }
+              : undefined;
+          return winnerMessage({
+            title: g.title,
+            place: data.place,
+            prizes: data.prizes,
+            link,
+            ...(claim ? { claim } : {}),
+          });
         },
         context(job),
       );

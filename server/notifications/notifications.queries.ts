@@ -158,6 +158,27 @@ export async function selectGiveaway(client: db.Queryable, giveawayId: string) {
   return row ? { ...row, creator_id: Number(row.creator_id) } : undefined;
 }
 
+/** The recipient's claim window on the place they hold now (none when the place passed on meanwhile). */
+export async function selectClaimWindow(
+  client: db.Queryable,
+  giveawayId: string,
+  userId: number,
+): Promise<{ deadline: Date | null; claimed: boolean } | undefined> {
+  const row = await db
+    .selectOne(
+      'winners',
+      { giveaway_id: giveawayId, user_id: userId },
+      { columns: ['claim_deadline', 'claimed_at'] },
+    )
+    .run(client);
+  return (
+    row && {
+      deadline: row.claim_deadline ? new Date(row.claim_deadline) : null,
+      claimed: row.claimed_at !== null,
+    }
+  );
+}
+
 export async function selectWinners(client: db.Queryable, giveawayId: string) {
   const rows = await db.sql<
     s.winners.SQL | s.users.SQL,

@@ -12,8 +12,8 @@ import type {
 } from '../../schema/contract/telegram.ts';
 import { NOTIFICATION_STATUSES } from '../../schema/contract/telegram.ts';
 import type { Principal } from '../auth/index.ts';
-import type { TelegramClient } from '../bot/telegram/index.ts';
-import { TelegramError } from '../bot/telegram/telegram-error.ts';
+import type { TelegramClient } from '../platform/telegram/index.ts';
+import { TelegramError } from '../platform/telegram/telegram-error.ts';
 import type { Logger } from '../platform/index.ts';
 import type { JobData, JobName } from '../platform/jobs/index.ts';
 import type { JobEnqueuer } from '../channels/index.ts';

@@ -4,9 +4,9 @@ import type { InlineQueryResult } from 'grammy/types';
 import type { GiveawayView } from '../../schema/contract/giveaways.ts';
 import type { PrepareMessageResponse } from '../../schema/contract/telegram.ts';
 import type { Principal } from '../auth/index.ts';
-import type { TelegramClient } from '../bot/telegram/index.ts';
-import { TelegramError } from '../bot/telegram/telegram-error.ts';
-import type { TtlCache } from '../channels/index.ts';
+import type { TelegramClient } from '../platform/telegram/index.ts';
+import { TelegramError } from '../platform/telegram/telegram-error.ts';
+import type { TtlCache } from '../platform/telegram/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { clip } from './format.ts';
 import { shareCaption } from './message-templates.ts';
@@ -35,12 +35,13 @@ export class ShareService {
     const cached = await this.deps.cache.get<string>(key);
     if (cached) return { msg_id: cached, cached: true };
 
-    const link = await this.deps.telegram.appLink(giveawayId);
+    // getMe (behind appLink, cached by the client once it answers) fails like any Telegram call: coded, retryable.
+    const link = await telegramStep(() => this.deps.telegram.appLink(giveawayId));
     const caption = shareCaption({
       title: view.title,
       ends_at: view.ends_at,
       prizes: view.prizes,
-      requirements: view.requirements as Array<{ name?: string }>,
+      requirements: view.requirements,
       sponsors: view.sponsors,
     });
     const reply_markup = { inline_keyboard: [[{ text: 'Open Giveaway', url: link }]] };
@@ -66,28 +67,34 @@ export class ShareService {
           },
           reply_markup,
         };
-    let prepared;
-    try {
-      prepared = await this.deps.telegram.savePreparedInlineMessage(principal.userId, result);
-    } catch (err) {
-      if (err instanceof TelegramError && err.kind === 'rate_limited') {
-        throw new AppError(
-          'RATE_LIMITED',
-          'Telegram is busy; try again shortly.',
-          undefined,
-          err.retryAfterSec,
-        );
-      }
-      // The Mini App falls back to a t.me/share link on any error.
-      throw new AppError(
-        'UNAVAILABLE',
-        'Telegram could not prepare the message; try again shortly.',
-        undefined,
-        5,
-      );
-    }
+    const prepared = await telegramStep(() =>
+      this.deps.telegram.savePreparedInlineMessage(principal.userId, result),
+    );
     const ttl = Math.min(CACHE_TTL_SEC, prepared.expiration_date - Math.floor(Date.now() / 1000) - 60);
     await this.deps.cache.set(key, prepared.id, ttl);
     return { msg_id: prepared.id, cached: false };
+  }
+}
+
+/** A Telegram call on behalf of the Mini App: its failures become coded, retryable errors, never a 500. */
+async function telegramStep<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof TelegramError && err.kind === 'rate_limited') {
+      throw new AppError(
+        'RATE_LIMITED',
+        'Telegram is busy; try again shortly.',
+        undefined,
+        err.retryAfterSec,
+      );
+    }
+    // The Mini App falls back to a t.me/share link on any error.
+    throw new AppError(
+      'UNAVAILABLE',
+      'Telegram could not prepare the message; try again shortly.',
+      undefined,
+      5,
+    );
   }
 }

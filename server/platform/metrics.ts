@@ -6,6 +6,8 @@ import type pg from 'pg';
 export interface Metrics {
   registry: client.Registry;
   httpDuration: client.Histogram<'method' | 'route' | 'status_code'>;
+  /** Failed steps of the draw scheduler (close, draw, next-due); each is retried on the next tick. */
+  schedulerErrors: client.Counter<'step'>;
   watchPool(pool: pg.Pool): void;
 }
 
@@ -19,9 +21,16 @@ export function createMetrics(): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const schedulerErrors = new client.Counter({
+    name: 'draw_scheduler_errors_total',
+    help: 'Failed draw scheduler steps by step (close, draw, next-due)',
+    labelNames: ['step'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     httpDuration,
+    schedulerErrors,
     watchPool(pool) {
       const gauge = (name: string, help: string, read: () => number) =>
         new client.Gauge({

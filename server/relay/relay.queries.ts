@@ -1,7 +1,13 @@
 // SQL of the change relay: the realtime state of notified or live giveaways, and draw results to publish.
 import * as db from 'zapatos/db';
 import type * as s from 'zapatos/schema';
-import type { DrawnEvent, DrawnWinner, RerolledEvent } from '../../schema/contract/realtime.ts';
+import type {
+  ClaimedEvent,
+  DrawnEvent,
+  DrawnWinner,
+  RerolledEvent,
+  WinnerChangedEvent,
+} from '../../schema/contract/realtime.ts';
 
 export interface GiveawayState {
   id: string;
@@ -11,6 +17,8 @@ export interface GiveawayState {
   contentVersion: number;
   /** Rerolls appended to the proof so far: the relay emits the ones it has not sent yet. */
   rerollsCount: number;
+  /** Claims and changes of holder so far (winner_events): the relay emits the ones it has not sent yet. */
+  winnerEventsCount: number;
 }
 
 interface StateRow {
@@ -20,6 +28,7 @@ interface StateRow {
   participants_count: number;
   content_version: string;
   rerolls_count: number;
+  winner_events_count: number;
 }
 
 const toState = (r: StateRow): GiveawayState => ({
@@ -29,6 +38,7 @@ const toState = (r: StateRow): GiveawayState => ({
   participantsCount: r.participants_count,
   contentVersion: Number(r.content_version),
   rerollsCount: r.rerolls_count,
+  winnerEventsCount: r.winner_events_count,
 });
 
 /** One statement per tick whatever the number of notified giveaways. Deleted ones are simply absent. */
@@ -36,7 +46,7 @@ export async function selectStates(client: db.Queryable, ids: readonly string[])
   if (ids.length === 0) return [];
   const rows = await db.sql<s.giveaways.SQL, StateRow[]>`
     SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'}, ${'content_version'},
-      ${'rerolls_count'} FROM ${'giveaways'}
+      ${'rerolls_count'}, ${'winner_events_count'} FROM ${'giveaways'}
     WHERE ${'id'} = ANY(${db.param(ids)}::uuid[])`.run(client);
   return rows.map(toState);
 }
@@ -48,13 +58,54 @@ export async function selectStates(client: db.Queryable, ids: readonly string[])
 export async function selectResyncStates(client: db.Queryable, recentSec: number): Promise<GiveawayState[]> {
   const rows = await db.sql<s.giveaways.SQL, StateRow[]>`
     SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'}, ${'content_version'},
-      ${'rerolls_count'} FROM ${'giveaways'}
+      ${'rerolls_count'}, ${'winner_events_count'} FROM ${'giveaways'}
     WHERE ${'status'} IN ('scheduled', 'active', 'drawing', 'pending')
     UNION ALL
     SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'}, ${'content_version'},
-      ${'rerolls_count'} FROM ${'giveaways'}
+      ${'rerolls_count'}, ${'winner_events_count'} FROM ${'giveaways'}
     WHERE ${'status'} IN ('completed', 'cancelled')
       AND ${'updated_at'} > now() - make_interval(secs => ${db.param(recentSec)})`.run(client);
+  return rows.map(toState);
+}
+
+/** The database's clock: where a resync's view of history starts. */
+export async function selectNow(client: db.Queryable): Promise<Date> {
+  const rows = await db.sql<db.SQL, Array<{ now: Date }>>`SELECT now()`.run(client);
+  return (rows[0] as { now: Date }).now;
+}
+
+/** How many of each giveaway's rerolls and winner events were made after `since` (the ones not yet relayed). */
+export async function selectRecentHistory(
+  client: db.Queryable,
+  ids: readonly string[],
+  since: Date,
+): Promise<Map<string, { rerolls: number; winnerEvents: number }>> {
+  const out = new Map<string, { rerolls: number; winnerEvents: number }>();
+  if (ids.length === 0) return out;
+  const rows = await db.sql<db.SQL, Array<{ id: string; rerolls: number; winner_events: number }>>`
+    SELECT g.id,
+      (SELECT count(*)::int FROM draw_rerolls r
+        WHERE r.giveaway_id = g.id AND r.created_at > ${db.param(since)}) AS rerolls,
+      (SELECT count(*)::int FROM winner_events e
+        WHERE e.giveaway_id = g.id AND e.created_at > ${db.param(since)}) AS winner_events
+    FROM unnest(${db.param(ids)}::uuid[]) AS g(id)`.run(client);
+  for (const r of rows) out.set(r.id, { rerolls: r.rerolls, winnerEvents: r.winner_events });
+  return out;
+}
+
+/** The resync of a local relay: among the giveaways this node's sockets watch, the live and recently finished. */
+export async function selectResyncStatesAmong(
+  client: db.Queryable,
+  ids: readonly string[],
+  recentSec: number,
+): Promise<GiveawayState[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.sql<s.giveaways.SQL, StateRow[]>`
+    SELECT ${'id'}, ${'version'}, ${'status'}, ${'participants_count'}, ${'content_version'},
+      ${'rerolls_count'}, ${'winner_events_count'} FROM ${'giveaways'}
+    WHERE ${'id'} = ANY(${db.param(ids)}::uuid[])
+      AND (${'status'} IN ('scheduled', 'active', 'drawing', 'pending')
+        OR ${'updated_at'} > now() - make_interval(secs => ${db.param(recentSec)}))`.run(client);
   return rows.map(toState);
 }
 
@@ -153,6 +204,56 @@ export async function selectRerollsAfter(
       reason: String(reroll.reason),
     });
     out.set(giveaway_id, list);
+  }
+  return out;
+}
+
+export type WinnerEvent =
+  | {
+      event: 'giveaway:winner_changed';
+      fields: Pick<WinnerChangedEvent, 'place' | 'previous_user_id' | 'user_id' | 'reason'>;
+    }
+  | { event: 'giveaway:claimed'; fields: Pick<ClaimedEvent, 'place' | 'user_id'> };
+
+/** The winner events (claims, changes of holder) of each giveaway after the first `after` ones, in order. */
+export async function selectWinnerEventsAfter(
+  client: db.Queryable,
+  wanted: ReadonlyArray<{ id: string; after: number }>,
+): Promise<Map<string, WinnerEvent[]>> {
+  const out = new Map<string, WinnerEvent[]>();
+  if (wanted.length === 0) return out;
+  const rows = await db.sql<
+    db.SQL,
+    Array<{
+      giveaway_id: string;
+      kind: 'claimed' | 'changed';
+      place: number;
+      previous_user_id: string | null;
+      user_id: string | null;
+      reason: string | null;
+    }>
+  >`
+    SELECT e.giveaway_id, e.kind, e.place, e.previous_user_id, e.user_id, e.reason
+    FROM unnest(${db.param(wanted.map((w) => w.id))}::uuid[], ${db.param(wanted.map((w) => w.after))}::int[])
+      AS w(id, after)
+    JOIN winner_events e ON e.giveaway_id = w.id AND e.seq > w.after
+    ORDER BY e.giveaway_id, e.seq`.run(client);
+  for (const r of rows) {
+    const list = out.get(r.giveaway_id) ?? [];
+    list.push(
+      r.kind === 'claimed'
+        ? { event: 'giveaway:claimed', fields: { place: r.place, user_id: Number(r.user_id) } }
+        : {
+            event: 'giveaway:winner_changed',
+            fields: {
+              place: r.place,
+              previous_user_id: Number(r.previous_user_id),
+              user_id: r.user_id === null ? null : Number(r.user_id),
+              reason: r.reason ?? 'other',
+            },
+          },
+    );
+    out.set(r.giveaway_id, list);
   }
   return out;
 }

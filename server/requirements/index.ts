@@ -7,7 +7,7 @@ export {
   type RequirementsEvaluation,
   type RequirementsServiceOptions,
 } from './requirements.service.ts';
-export { requirementsRoutes } from './requirements.routes.ts';
+export { requirementsHandlers, type RequirementsOperationId } from './requirements.routes.ts';
 export {
   emptyRequirement,
   failed,

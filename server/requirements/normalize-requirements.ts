@@ -1,70 +1,43 @@
-// Turns the Mini App's create-time requirement items (mini-app-api §3.5) into rows to insert: every accepted
-// field kept (legacy dropped min_year and titles: BUG), bad fields reported by index, unsupported types refused.
+// Turns the create-time requirement items (mini-app-api §3.5), already shape-checked by the operation table's
+// RequirementItemInput, into rows to insert: every accepted field kept (legacy dropped min_year and titles: BUG),
+// types this server cannot check refused as UNSUPPORTED, naming the item.
 import {
   MAX_REQUIREMENTS,
-  REQUIREMENT_INPUTS,
   type RequirementInput,
+  type RequirementItemInput,
   type RequirementType,
 } from '../../schema/contract/requirements.ts';
 import { AppError } from '../platform/errors.ts';
 import { emptyRequirement, type NewRequirement } from './requirement-checker.ts';
 
-interface FieldIssue {
-  field: string;
-  message: string;
-}
-
-const NOT_YET = new Set(['holdton', 'holdjetton', 'connectwallet']);
-const NEEDS_BOT = new Set(['subscription', 'boost']);
+const NEEDS: Partial<Record<RequirementType, string>> = {
+  subscription: 'the Telegram bot; this server cannot check them yet',
+  boost: 'the Telegram bot; this server cannot check them yet',
+  holdton: 'TonAPI, which this server is not set up for',
+  holdjetton: 'TonAPI, which this server is not set up for',
+};
 
 /** `supports` tells whether a checker is registered for a type (subscription/boost need the bot's). */
 export function normalizeRequirements(
-  input: unknown,
+  input: readonly RequirementItemInput[],
   supports: (type: RequirementType) => boolean,
 ): NewRequirement[] {
-  if (!Array.isArray(input)) throw invalid([{ field: 'requirements', message: 'must be an array' }]);
   if (input.length > MAX_REQUIREMENTS) {
-    throw invalid([
-      { field: 'requirements', message: `at most ${MAX_REQUIREMENTS} requirements are allowed` },
-    ]);
+    throw new AppError('VALIDATION', `at most ${MAX_REQUIREMENTS} requirements are allowed`, {
+      fields: [{ field: 'requirements', message: `at most ${MAX_REQUIREMENTS} requirements are allowed` }],
+    });
   }
-  const issues: FieldIssue[] = [];
-  const rows: NewRequirement[] = [];
-  input.forEach((item: unknown, i) => {
-    const at = `requirements.${i}`;
-    const type = typeof item === 'object' && item !== null ? (item as { type?: unknown }).type : undefined;
-    if (typeof type !== 'string') {
-      issues.push({ field: `${at}.type`, message: 'a requirement type is required' });
-      return;
+  return input.map((item, i) => {
+    const field = `requirements.${i}.type`;
+    if (item.type === 'connectwallet') {
+      throw new AppError('UNSUPPORTED', 'connectwallet requirements are not supported yet', { field });
     }
-    if (NOT_YET.has(type)) {
-      throw new AppError('UNSUPPORTED', `${type} requirements are not supported yet`, {
-        field: `${at}.type`,
-      });
+    const needs = NEEDS[item.type];
+    if (needs !== undefined && !supports(item.type)) {
+      throw new AppError('UNSUPPORTED', `${item.type} requirements need ${needs}`, { field });
     }
-    if (NEEDS_BOT.has(type) && !supports(type as RequirementType)) {
-      throw new AppError(
-        'UNSUPPORTED',
-        `${type} requirements need the Telegram bot; this server cannot check them yet`,
-        { field: `${at}.type` },
-      );
-    }
-    if (!Object.hasOwn(REQUIREMENT_INPUTS, type)) {
-      issues.push({ field: `${at}.type`, message: `unknown requirement type "${type.slice(0, 40)}"` });
-      return;
-    }
-    const schema = REQUIREMENT_INPUTS[type as keyof typeof REQUIREMENT_INPUTS];
-    const parsed = schema.safeParse(item);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        issues.push({ field: [at, ...issue.path.map(String)].join('.'), message: issue.message });
-      }
-      return;
-    }
-    rows.push(toRow(parsed.data));
+    return toRow(item);
   });
-  if (issues.length > 0) throw invalid(issues);
-  return rows;
 }
 
 function toRow(input: RequirementInput): NewRequirement {
@@ -85,12 +58,14 @@ function toRow(input: RequirementInput): NewRequirement {
       break;
     case 'premium':
       break;
+    case 'holdton':
+      row.ton_min_balance_nano = input.ton_min_balance_nano;
+      break;
+    case 'holdjetton':
+      // Tokens as sent; the holdjetton checker's create hook scales them by the jetton's decimals.
+      row.jetton_address = input.jetton_address;
+      row.jetton_min_amount = input.jetton_min_amount;
+      break;
   }
   return row;
-}
-
-function invalid(fields: FieldIssue[]): AppError {
-  const first = fields[0];
-  const message = first ? `Invalid ${first.field}: ${first.message}` : 'Invalid requirements';
-  return new AppError('VALIDATION', message, { fields });
 }

@@ -42,6 +42,10 @@ export interface NewRequirement {
   jetton_min_amount: db.NumericString | null;
   account_age_min_year: number | null;
   account_age_max_year: number | null;
+  /** holdjetton: read from TonAPI at create, never from the request. */
+  jetton_decimals: number | null;
+  jetton_symbol: string | null;
+  jetton_image: string | null;
 }
 
 export interface RequirementChecker {
@@ -72,6 +76,9 @@ export function emptyRequirement(type: RequirementType): NewRequirement {
     jetton_min_amount: null,
     account_age_min_year: null,
     account_age_max_year: null,
+    jetton_decimals: null,
+    jetton_symbol: null,
+    jetton_image: null,
   };
 }
 

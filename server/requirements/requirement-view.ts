@@ -27,8 +27,14 @@ export function requirementName(req: StoredRequirement): string {
     case 'holdton':
       return `Hold ${Number(req.ton_min_balance_nano ?? 0) / 1e9} TON`;
     case 'holdjetton':
-      return `Hold ${req.jetton_min_amount ?? 0} tokens`;
+      return `Hold ${jettonTokens(req) ?? 0} ${req.jetton_symbol || 'tokens'}`;
   }
+}
+
+/** The stored base units as tokens (rows created before jetton_decimals existed hold whole tokens). */
+function jettonTokens(req: StoredRequirement): number | null {
+  if (req.jetton_min_amount == null) return null;
+  return Number(req.jetton_min_amount) / 10 ** (req.jetton_decimals ?? 0);
 }
 
 /** `-1001234567890` → `1234567890`, the id form t.me/c/ links use. */
@@ -83,8 +89,10 @@ export function toView(req: StoredRequirement): RequirementView {
     ...(nano != null ? { ton_min_balance_nano: nano, amount: nano / 1e9 } : {}),
     ...(req.jetton_address ? { address: req.jetton_address, jetton_address: req.jetton_address } : {}),
     ...(req.jetton_min_amount != null
-      ? { jetton_min_amount: req.jetton_min_amount, amount: req.jetton_min_amount }
+      ? { jetton_min_amount: jettonTokens(req) ?? 0, amount: jettonTokens(req) ?? 0 }
       : {}),
+    ...(req.jetton_symbol ? { jetton_symbol: req.jetton_symbol } : {}),
+    ...(req.jetton_image ? { jetton_image: req.jetton_image } : {}),
   };
 }
 

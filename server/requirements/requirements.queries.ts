@@ -72,8 +72,10 @@ export async function deleteRequirementsForGiveaway(
 export async function copyRequirements(txn: db.Queryable, fromId: string, toId: string): Promise<void> {
   await db.sql`INSERT INTO ${'requirements'} (${'giveaway_id'}, ${'position'}, ${'type'}, ${'channel_id'},
       ${'channel_username'}, ${'name'}, ${'description'}, ${'avatar_url'}, ${'url'}, ${'ton_min_balance_nano'},
-      ${'jetton_address'}, ${'jetton_min_amount'}, ${'account_age_min_year'}, ${'account_age_max_year'}, ${'checkable'})
+      ${'jetton_address'}, ${'jetton_min_amount'}, ${'account_age_min_year'}, ${'account_age_max_year'}, ${'checkable'},
+      ${'jetton_decimals'}, ${'jetton_symbol'}, ${'jetton_image'})
     SELECT ${db.param(toId)}::uuid, position, type, channel_id, channel_username, name, description, avatar_url, url,
-      ton_min_balance_nano, jetton_address, jetton_min_amount, account_age_min_year, account_age_max_year, checkable
+      ton_min_balance_nano, jetton_address, jetton_min_amount, account_age_min_year, account_age_max_year, checkable,
+      jetton_decimals, jetton_symbol, jetton_image
     FROM ${'requirements'} WHERE ${'giveaway_id'} = ${db.param(fromId)}`.run(txn);
 }

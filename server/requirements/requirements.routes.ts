@@ -1,15 +1,17 @@
-// HTTP routes of requirements: the create screen's pickers. check-requirements is mounted by giveaways
+// HTTP operations of requirements: the create screen's pickers. check-requirements belongs to giveaways
 // (it needs the giveaway first) and calls RequirementsService.checkView.
-import { Router } from 'express';
+import { defineHandlers } from '../platform/http/operation-router.ts';
 import type { RequirementsService } from './requirements.service.ts';
 
-export function requirementsRoutes(service: RequirementsService): Router {
-  const router = Router();
-  router.get('/requirements/templates', (_req, res) => {
-    res.json(service.templates());
+export type RequirementsOperationId = 'listRequirementTemplates' | 'listPrizeTemplates';
+
+export function requirementsHandlers(service: RequirementsService) {
+  return defineHandlers<RequirementsOperationId>()({
+    listRequirementTemplates: (_input, _req, res) => {
+      res.json(service.templates());
+    },
+    listPrizeTemplates: (_input, _req, res) => {
+      res.json(service.prizeTemplates());
+    },
   });
-  router.get('/prizes/templates', (_req, res) => {
-    res.json(service.prizeTemplates());
-  });
-  return router;
 }

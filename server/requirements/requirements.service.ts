@@ -7,6 +7,7 @@ import type {
   PrizeTemplate,
   RequirementTemplate,
   RequirementView,
+  RequirementItemInput,
 } from '../../schema/contract/requirements.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Logger, Redis } from '../platform/index.ts';
@@ -91,12 +92,15 @@ export class RequirementsService {
   }
 
   /** Shape validation only (sync). Throws VALIDATION (fields by index) or UNSUPPORTED. */
-  normalizeForCreate(input: unknown[], _ctx: { creatorId: number }): NewRequirement[] {
+  normalizeForCreate(input: readonly RequirementItemInput[], _ctx: { creatorId: number }): NewRequirement[] {
     return normalizeRequirements(input, (type) => this.supports(type));
   }
 
   /** normalizeForCreate, then each checker's validateChannelRequirement hook (ownership, channel title). */
-  async prepareForCreate(input: unknown[], ctx: { creatorId: number }): Promise<NewRequirement[]> {
+  async prepareForCreate(
+    input: readonly RequirementItemInput[],
+    ctx: { creatorId: number },
+  ): Promise<NewRequirement[]> {
     const rows = this.normalizeForCreate(input, ctx);
     return Promise.all(
       rows.map(async (row) => {

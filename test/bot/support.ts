@@ -1,27 +1,17 @@
-// The Telegram features built the way app.ts builds them, against a fresh test database, (optionally) real
-// Redis, a real pg-boss queue and the fake Bot API; plus an HTTP app mounting their routers, and builders
-// for the updates Telegram would send.
-import { Router } from 'express';
-import { Redis } from 'ioredis';
-import { AuthService, authenticate } from '../../server/auth/index.ts';
-import {
-  createTelegramFeatures,
-  type TelegramFeatures,
-  type TelegramFeaturesOptions,
-} from '../../server/bot/index.ts';
-import { createCommitment } from '../../server/draws/commitment.ts';
-import { GiveawaysService, giveawaysRoutes } from '../../server/giveaways/index.ts';
-import { JoinBatcher, JoinsService } from '../../server/joins/index.ts';
-import { createHttpApp } from '../../server/platform/http/index.ts';
-import { serve, type RunningServer } from '../../server/platform/http/serve.ts';
-import { JobQueue } from '../../server/platform/jobs/index.ts';
-import { createLogger, createMetrics } from '../../server/platform/index.ts';
-import { AppError } from '../../server/platform/errors.ts';
-import { RequirementsService } from '../../server/requirements/index.ts';
+// The production server (createServer, the one composition root) against a fresh test database, (optionally)
+// real Redis and the fake Bot API, with the api role only; the bot and the notification workers start on
+// demand through their own role parts. Plus builders for the updates Telegram would send.
+import type { Bot } from 'grammy';
+import type { Redis } from 'ioredis';
+import type { BotContext } from '../../server/bot/index.ts';
+import type { Services, TelegramServices } from '../../server/composition/index.ts';
+import type { Logger } from '../../server/platform/index.ts';
+import { Lifecycle, botRole, notificationWorkers } from '../../server/roles/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { FAKE_BOT_ID, FakeTelegram } from '../support/fake-telegram.ts';
 import { testKeyPrefix, testRedisUrl } from '../support/redis.ts';
 import { TEST_BOT_TOKEN } from '../support/telegram-user.ts';
+import { startTestApp } from '../support/test-app.ts';
 
 export { FAKE_BOT_ID };
 
@@ -30,12 +20,16 @@ export interface Harness {
   fake: FakeTelegram;
   redis: Redis | null;
   keyPrefix: string;
-  jobs: JobQueue;
-  auth: AuthService;
-  requirements: RequirementsService;
-  giveaways: GiveawaysService;
-  joins: JoinsService;
-  features: TelegramFeatures;
+  services: Services;
+  telegram: TelegramServices;
+  bot: Bot<BotContext>;
+  jobs: Services['jobs'];
+  requirements: Services['requirements'];
+  giveaways: Services['giveaways'];
+  /** The bot role: long polling, or registering the webhook. */
+  startBot(): Promise<void>;
+  /** The worker role's notification job handlers. */
+  startNotificationWorkers(): Promise<void>;
   /** Base URL of the HTTP app (api v1, public, webhook). */
   url: string;
   stop(): Promise<void>;
@@ -43,7 +37,9 @@ export interface Harness {
 
 export interface HarnessOptions {
   redis?: boolean;
-  features?: Partial<TelegramFeaturesOptions>;
+  /** Extra environment (BOT_WEBHOOK_URL, BOT_POST_RESULTS, TELEGRAM_DEBUG, ...). */
+  env?: Record<string, string>;
+  logger?: Logger;
   /** An existing database (a second "node" in the same test). */
   db?: TestDatabase;
 }
@@ -53,91 +49,55 @@ export const PUBLIC_BASE_URL = 'http://public.test';
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const db = opts.db ?? (await createTestDatabase());
   const fake = await FakeTelegram.start();
-  const logger = createLogger('silent');
-  let redis: Redis | null = null;
-  if (opts.redis) {
-    redis = new Redis(testRedisUrl(), { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
-  }
-  const keyPrefix = opts.features?.keyPrefix ?? testKeyPrefix();
-  const jobs = new JobQueue({
-    connectionString: db.url,
-    ssl: false,
-    logger,
-    poolMax: 2,
-    retry: { limit: 3, delaySec: 0, backoff: false },
-  });
-  await jobs.start();
-  const auth = new AuthService({
-    pool: db.pool,
-    botToken: TEST_BOT_TOKEN,
-    initDataTtlSec: 86_400,
-    adminIds: [],
-  });
-  const requirements = new RequirementsService({ pool: db.pool, logger, redis, keyPrefix });
-  const giveaways = new GiveawaysService({
-    pool: db.pool,
-    requirements,
-    draws: { createCommitment, finalizeManual: () => Promise.reject(new AppError('UNSUPPORTED')) },
-    debug: true,
-  });
-  const batcher = new JoinBatcher({ pool: db.pool, logger });
-  const joins = new JoinsService({ pool: db.pool, batcher, requirements });
-  const features = createTelegramFeatures({
-    token: TEST_BOT_TOKEN,
-    apiRoot: fake.apiRoot,
-    publicBaseUrl: PUBLIC_BASE_URL,
-    minDurationSec: 5,
-    pool: db.pool,
-    redis,
-    keyPrefix,
-    logger,
-    jobs,
-    requirements,
-    joins,
-    giveaways,
-    auth,
-    // Fast tests: generous pacing, short in-call retries, quick polling.
-    throttle: { globalPerSec: 1000, privatePerSec: 100, groupPerMin: 6000 },
-    retry: { maxRetryAfterSec: 2, baseDelayMs: 10 },
-    workOptions: { pollingIntervalSeconds: 0.2 },
-    ...opts.features,
-  });
-  const apiV1 = Router().use(authenticate(auth), features.apiRouter);
-  apiV1.use(
-    giveawaysRoutes({
-      giveaways,
-      joins,
-      checkRequirements: (id, userId) => requirements.checkView(id, userId),
-    }),
+  const keyPrefix = testKeyPrefix();
+  const app = await startTestApp(
+    {
+      ROLES: 'api',
+      DATABASE_URL: db.url,
+      DB_AUTO_MIGRATE: 'false',
+      BOT_TOKEN: TEST_BOT_TOKEN,
+      BOT_API_ROOT: fake.apiRoot,
+      PUBLIC_BASE_URL,
+      DEBUG: 'true',
+      RATE_LIMIT: 'off',
+      ...(opts.redis ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: keyPrefix } : {}),
+      ...opts.env,
+    },
+    {
+      ...(opts.logger ? { logger: opts.logger } : {}),
+      jobs: { poolMax: 2, retry: { limit: 3, delaySec: 0, backoff: false } },
+      // Fast tests: generous pacing, short in-call retries, quick polling.
+      tuning: {
+        telegram: {
+          throttle: { globalPerSec: 1000, privatePerSec: 100, groupPerMin: 6000 },
+          retry: { maxRetryAfterSec: 2, baseDelayMs: 10 },
+          workOptions: { pollingIntervalSeconds: 0.2 },
+        },
+      },
+    },
   );
-  const routers = [
-    { path: '/api/v1', router: apiV1 },
-    { path: '/api/public', router: features.publicRouter },
-  ];
-  if (features.webhookRouter && features.webhookPath) {
-    routers.push({ path: features.webhookPath, router: features.webhookRouter });
-  }
-  const app = createHttpApp({ logger, metrics: createMetrics(), origin: '*', ops: Router(), routers });
-  const http: RunningServer = await serve(app, 0, '127.0.0.1');
+  const services = app.app.services;
+  const { telegram, bot } = services;
+  if (!telegram || !bot) throw new Error('The harness needs the Telegram services (BOT_TOKEN)');
+  // Parts started on demand stop before the server does.
+  const extra = new Lifecycle({ logger: services.logger, stopDeadlineMs: 5_000 });
   return {
     db,
     fake,
-    redis,
-    keyPrefix,
-    jobs,
-    auth,
-    requirements,
-    giveaways,
-    joins,
-    features,
-    url: `http://127.0.0.1:${http.port}`,
+    redis: services.redis,
+    keyPrefix: services.keyPrefix,
+    services,
+    telegram,
+    bot: bot.bot,
+    jobs: services.jobs,
+    requirements: services.requirements,
+    giveaways: services.giveaways,
+    startBot: () => extra.start([botRole(services)]),
+    startNotificationWorkers: () => extra.start([notificationWorkers(services)]),
+    url: app.url,
     async stop() {
-      await features.stop();
-      await jobs.stop(2_000);
-      await http.close(1_000);
-      await batcher.close();
-      redis?.disconnect();
+      await extra.stop();
+      await app.stop();
       await fake.stop();
       if (!opts.db) await db.drop();
     },
@@ -226,6 +186,6 @@ export function botMembership(
 
 /** bot.handleUpdate needs the update_id and getMe (bot.init) first. */
 export async function deliver(h: Harness, update: Record<string, unknown>): Promise<void> {
-  if (!h.features.bot.isInited()) await h.features.bot.init();
-  await h.features.bot.handleUpdate({ update_id: seq++, ...update });
+  if (!h.bot.isInited()) await h.bot.init();
+  await h.bot.handleUpdate({ update_id: seq++, ...update });
 }

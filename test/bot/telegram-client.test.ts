@@ -6,7 +6,7 @@ import {
   TelegramError,
   createAutoRetry,
   createThrottler,
-} from '../../server/bot/telegram/index.ts';
+} from '../../server/platform/telegram/index.ts';
 import { CHAT_NOT_FOUND, FakeTelegram, tgError, tooManyRequests } from '../support/fake-telegram.ts';
 import { TEST_BOT_TOKEN } from '../support/telegram-user.ts';
 
@@ -35,10 +35,11 @@ describe('TelegramClient', () => {
     await expect(tg.getChat(-1)).rejects.toMatchObject({ kind: 'not_found', errorCode: 400 });
     fake.failNext('sendMessage', tgError(403, 'Forbidden: bot was blocked by the user'));
     await expect(tg.sendMessage(5, 'x')).rejects.toMatchObject({ kind: 'forbidden' });
-    fake.failNext('sendMessage', tooManyRequests(30));
-    await expect(tg.sendMessage(5, 'x')).rejects.toMatchObject({ kind: 'rate_limited', retryAfterSec: 30 });
     fake.failNext('sendMessage', tgError(400, "Bad Request: can't parse entities"));
     await expect(tg.sendMessage(5, 'x')).rejects.toMatchObject({ kind: 'bad_request' });
+    // Last: the 429 pauses this client's calls for 30 s.
+    fake.failNext('sendMessage', tooManyRequests(30));
+    await expect(tg.sendMessage(5, 'x')).rejects.toMatchObject({ kind: 'rate_limited', retryAfterSec: 30 });
   });
 
   it('reports an unreachable server as a network error without the token in the message', async () => {

@@ -21,7 +21,8 @@ const logger = pino(
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
-    features: { webhook: { url: WEBHOOK_URL, secret: SECRET }, debug: true, logger },
+    env: { BOT_WEBHOOK_URL: WEBHOOK_URL, BOT_WEBHOOK_SECRET: SECRET, TELEGRAM_DEBUG: 'true' },
+    logger,
   });
 });
 afterAll(async () => {
@@ -40,7 +41,7 @@ const post = (secret: string | undefined, body: unknown) =>
 
 describe('bot webhook', () => {
   it('registers the webhook with the secret and the update types it needs', async () => {
-    await h.features.start();
+    await h.startBot();
     await h.fake.waitFor(() => h.fake.callsOf('setWebhook').length > 0);
     const call = h.fake.callsOf('setWebhook').at(-1);
     expect(call?.payload).toMatchObject({ url: WEBHOOK_URL, secret_token: SECRET });
@@ -57,17 +58,19 @@ describe('bot webhook', () => {
   });
 
   it('refuses a request with a wrong or missing secret and handles nothing', async () => {
+    const since = h.fake.since();
     const wrong = await post('wrong-secret', { update_id: 1, ...textMessage(901, '/start') });
     expect(wrong.status).toBe(401);
     const missing = await post(undefined, { update_id: 2, ...textMessage(901, '/start') });
     expect(missing.status).toBe(401);
-    expect(h.fake.callsOf('sendMessage')).toHaveLength(0);
+    expect(since.callsOf('sendMessage')).toHaveLength(0);
   });
 
   it('handles an update sent with the right secret', async () => {
+    const since = h.fake.since();
     const res = await post(SECRET, { update_id: 3, ...textMessage(902, '/start') });
     expect(res.status).toBe(200);
-    const sent = h.fake.callsOf('sendMessage');
+    const sent = since.callsOf('sendMessage');
     expect(sent).toHaveLength(1);
     expect(sent[0]?.payload).toMatchObject({ chat_id: 902 });
     expect(String(sent[0]?.payload.text)).toContain('/new');

@@ -9,20 +9,37 @@ import { createBody } from '../support/giveaway-fixtures.ts';
 import { botMembership, deliver, PUBLIC_BASE_URL, startHarness, type Harness } from '../bot/support.ts';
 
 let h: Harness;
-const OWNER = 1100;
-const CO_ADMIN = 1101;
-const STRANGER = 1102;
-const FIRST = { id: -1005550000001, title: 'First channel', username: 'first_chan' };
-const SECOND = { id: -1005550000002, title: 'Second channel', username: 'second_chan' };
 
-function seedChannel(chat: { id: number; title: string; username: string }) {
-  h.fake.addChat({ ...chat, type: 'channel' });
-  h.fake.setAdmins(chat.id, [
-    { id: OWNER, status: 'creator' },
-    { id: CO_ADMIN, status: 'administrator' },
-    { id: FAKE_BOT_ID, status: 'administrator', is_bot: true },
+/**
+ * Each test's own owner, co-admin, stranger and two channels (Telegram knows them, the bot has not been added
+ * yet), so no test leans on channels or users another test recorded.
+ */
+let worlds = 0;
+async function newWorld() {
+  const n = ++worlds;
+  const base = 1100 + n * 10;
+  const world = {
+    OWNER: base,
+    CO_ADMIN: base + 1,
+    STRANGER: base + 2,
+    FIRST: { id: -1005550000000 - n * 10 - 1, title: 'First channel', username: `first_chan${n}` },
+    SECOND: { id: -1005550000000 - n * 10 - 2, title: 'Second channel', username: `second_chan${n}` },
+  };
+  await h.db.pool.query(`INSERT INTO users (id) VALUES ($1), ($2), ($3)`, [
+    world.OWNER,
+    world.CO_ADMIN,
+    world.STRANGER,
   ]);
-  h.fake.setMember(chat.id, FAKE_BOT_ID, { status: 'administrator', can_manage_chat: true });
+  for (const chat of [world.FIRST, world.SECOND]) {
+    h.fake.addChat({ ...chat, type: 'channel' });
+    h.fake.setAdmins(chat.id, [
+      { id: world.OWNER, status: 'creator' },
+      { id: world.CO_ADMIN, status: 'administrator' },
+      { id: FAKE_BOT_ID, status: 'administrator', is_bot: true },
+    ]);
+    h.fake.setMember(chat.id, FAKE_BOT_ID, { status: 'administrator', can_manage_chat: true });
+  }
+  return world;
 }
 
 const channelsOf = async (userId: number) => {
@@ -33,9 +50,6 @@ const channelsOf = async (userId: number) => {
 
 beforeAll(async () => {
   h = await startHarness();
-  await h.db.pool.query(`INSERT INTO users (id) VALUES ($1), ($2), ($3)`, [OWNER, CO_ADMIN, STRANGER]);
-  seedChannel(FIRST);
-  seedChannel(SECOND);
 });
 afterAll(async () => {
   await h?.stop();
@@ -43,27 +57,33 @@ afterAll(async () => {
 
 describe('channel tracking', () => {
   it('records a channel and its administrators when the bot is added, for GET /users/me/channels', async () => {
+    const { OWNER, CO_ADMIN, STRANGER, FIRST } = await newWorld();
     await deliver(h, botMembership(FIRST, OWNER, 'administrator'));
 
     expect(await channelsOf(OWNER)).toEqual([
       {
         id: FIRST.id,
         title: 'First channel',
-        username: 'first_chan',
+        username: FIRST.username,
         type: 'channel',
         avatar_url: `${PUBLIC_BASE_URL}/api/public/channels/${FIRST.id}/avatar`,
-        channel_url: 'https://t.me/first_chan',
-        url: 'https://t.me/first_chan',
+        channel_url: `https://t.me/${FIRST.username}`,
+        url: `https://t.me/${FIRST.username}`,
       },
     ]);
     // Every human admin may use it; the bot itself is not recorded as one.
     expect((await channelsOf(CO_ADMIN)).map((c: { id: number }) => c.id)).toEqual([FIRST.id]);
     expect(await channelsOf(STRANGER)).toEqual([]);
-    const { rows } = await h.db.pool.query('SELECT user_id FROM channel_admins ORDER BY user_id');
+    const { rows } = await h.db.pool.query(
+      'SELECT user_id FROM channel_admins WHERE channel_id = $1 ORDER BY user_id',
+      [FIRST.id],
+    );
     expect(rows.map((r) => Number(r.user_id))).toEqual([OWNER, CO_ADMIN]);
   });
 
   it('appends a newly added channel last, as the Mini App expects', async () => {
+    const { OWNER, FIRST, SECOND } = await newWorld();
+    await deliver(h, botMembership(FIRST, OWNER, 'administrator'));
     await deliver(h, botMembership(SECOND, OWNER, 'administrator'));
     expect((await channelsOf(OWNER)).map((c: { id: number }) => c.id)).toEqual([FIRST.id, SECOND.id]);
     // A repeated update (Telegram redelivers) keeps the order.
@@ -72,6 +92,9 @@ describe('channel tracking', () => {
   });
 
   it('marks requirements uncheckable when the bot is removed, tells the creator, and restores them', async () => {
+    const { OWNER, CO_ADMIN, FIRST, SECOND } = await newWorld();
+    await deliver(h, botMembership(FIRST, OWNER, 'administrator'));
+    await deliver(h, botMembership(SECOND, OWNER, 'administrator'));
     const owner: Principal = { userId: OWNER, isAdmin: false, isBanned: false, via: 'init-data' };
     const view = await h.giveaways.create(
       owner,
@@ -80,7 +103,7 @@ describe('channel tracking', () => {
         requirements: [{ type: 'subscription', channel_id: FIRST.id }],
       }),
     );
-    h.features.registerWorkers();
+    await h.startNotificationWorkers();
 
     await deliver(h, botMembership(FIRST, CO_ADMIN, 'kicked'));
 
@@ -91,7 +114,7 @@ describe('channel tracking', () => {
     expect((await channelsOf(OWNER)).map((c: { id: number }) => c.id)).toEqual([SECOND.id]);
     await h.fake.waitFor(() => h.fake.callsOf('sendMessage').some((c) => c.payload.chat_id === OWNER));
     const dm = h.fake.callsOf('sendMessage').find((c) => c.payload.chat_id === OWNER)?.payload ?? {};
-    expect(dm.text).toContain('The bot was removed from @first_chan');
+    expect(dm.text).toContain(`The bot was removed from @${FIRST.username}`);
     expect(dm.text).toContain('«<b>Needs &lt;first&gt;</b>»');
 
     await deliver(h, botMembership(FIRST, OWNER, 'administrator'));
@@ -99,6 +122,7 @@ describe('channel tracking', () => {
   });
 
   it('records when a user blocks and unblocks the bot in private', async () => {
+    const { STRANGER } = await newWorld();
     const privateChat = { id: STRANGER, title: '', type: 'private' };
     await deliver(h, botMembership(privateChat, STRANGER, 'kicked'));
     const blocked = await h.db.pool.query('SELECT bot_blocked_at FROM users WHERE id = $1', [STRANGER]);

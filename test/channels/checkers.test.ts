@@ -1,7 +1,7 @@
 // The subscription and boost checkers against the fake Bot API: pass, fail, and unknown on every kind of
 // Telegram error (never a pass); the boost set fed by updates; the requirement cache in front of them; and
 // the create-time checks of channel requirements (creator must administer it, the bot must be admin).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredRequirement } from '../../server/requirements/index.ts';
 import { createBody, administerChannel } from '../support/giveaway-fixtures.ts';
 import { CHAT_NOT_FOUND, FAKE_BOT_ID, tooManyRequests, tgError } from '../support/fake-telegram.ts';
@@ -44,10 +44,19 @@ async function check(type: 'subscription' | 'boost', userId: number, extra: Part
   return evaluation.results[0]?.result;
 }
 
+/** A channel Telegram knows, where the bot is an administrator. */
+function seedChannel(id: number, title: string, username: string) {
+  h.fake.addChat({ id, type: 'channel', title, username });
+  h.fake.setMember(id, FAKE_BOT_ID, { status: 'administrator', can_manage_chat: true });
+}
+
 beforeAll(async () => {
   h = await startHarness({ redis: true });
-  h.fake.addChat({ id: CHANNEL, type: 'channel', title: 'Checked', username: 'checked' });
-  h.fake.setMember(CHANNEL, FAKE_BOT_ID, { status: 'administrator', can_manage_chat: true });
+});
+// Members, admins, boosts and scripted errors set by one test do not reach the next.
+beforeEach(() => {
+  h.fake.reset();
+  seedChannel(CHANNEL, 'Checked', 'checked');
 });
 afterAll(async () => {
   await h?.stop();
@@ -74,22 +83,27 @@ describe('subscription checker', () => {
   });
 
   it('answers unknown, never passed, when Telegram errors', async () => {
-    h.fake.setMember(CHANNEL, 7, { status: 'member' });
+    // One user per error: the client caches a definite refusal per (chat, user) for the negative TTL.
+    for (const id of [7, 71, 72, 73, 74]) h.fake.setMember(CHANNEL, id, { status: 'member' });
     h.fake.failNext('getChatMember', CHAT_NOT_FOUND);
     expect(await check('subscription', 7)).toMatchObject({ status: 'unknown', code: 'channel_unavailable' });
     h.fake.failNext('getChatMember', tgError(403, 'Forbidden: bot was kicked from the channel chat'));
-    expect(await check('subscription', 7)).toMatchObject({ status: 'unknown', code: 'channel_unavailable' });
-    // Longer than the in-call retry allows: reported, not waited out.
-    h.fake.failNext('getChatMember', tooManyRequests(30));
-    expect(await check('subscription', 7)).toMatchObject({
+    expect(await check('subscription', 71)).toMatchObject({ status: 'unknown', code: 'channel_unavailable' });
+    h.fake.failNext('getChatMember', tgError(500, 'Internal Server Error'), 3);
+    expect(await check('subscription', 72)).toMatchObject({ status: 'unknown', code: 'check_failed' });
+    // A short 429 is waited out inside the call.
+    h.fake.failNext('getChatMember', tooManyRequests(1));
+    expect((await check('subscription', 73))?.status).toBe('passed');
+    // Longer than the in-call retry allows (2 s in tests): reported, not waited out.
+    h.fake.failNext('getChatMember', tooManyRequests(3));
+    expect(await check('subscription', 74)).toMatchObject({
       status: 'unknown',
       code: 'telegram_rate_limited',
     });
-    h.fake.failNext('getChatMember', tgError(500, 'Internal Server Error'), 3);
-    expect(await check('subscription', 7)).toMatchObject({ status: 'unknown', code: 'check_failed' });
-    // A short 429 is waited out inside the call.
-    h.fake.failNext('getChatMember', tooManyRequests(1));
-    expect((await check('subscription', 7))?.status).toBe('passed');
+    // The governor holds the next call until the pause ends; then the check goes through.
+    await expect
+      .poll(async () => (await check('subscription', 74))?.status, { timeout: 10_000, interval: 200 })
+      .toBe('passed');
   });
 
   it('is asked once per user while its answer is cached', async () => {
@@ -143,52 +157,66 @@ describe('boost checker', () => {
 });
 
 describe('channel requirements at create', () => {
+  // Each test its own channel: whether the bot was added and who administers it is recorded in the database.
+  let channels = 0;
+  const newChannel = () => {
+    const n = ++channels;
+    const channel = { id: CHANNEL - n, username: `checked${n}` };
+    seedChannel(channel.id, `Checked ${n}`, channel.username);
+    return channel;
+  };
   const creator = () => asUser(h.url, { id: CREATOR });
   const create = (requirements: unknown[]) =>
     creator()('/api/v1/giveaways', { method: 'POST', json: createBody({ requirements }) });
 
+  // Each test has its own channel, so they pass in any order.
   it('refuses a channel the bot was never added to', async () => {
-    const res = await create([{ type: 'subscription', channel_id: CHANNEL }]);
+    const { id } = newChannel();
+    const res = await create([{ type: 'subscription', channel_id: id }]);
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'bot_not_in_channel' } });
   });
 
   it('refuses a channel the creator does not administer, even after asking Telegram again', async () => {
-    await administerChannel(h.db.pool, 999, CHANNEL, 'checked');
-    h.fake.setAdmins(CHANNEL, [{ id: 999, status: 'creator' }]);
-    const res = await create([{ type: 'subscription', channel_id: CHANNEL }]);
+    const { id, username } = newChannel();
+    await administerChannel(h.db.pool, 999, id, username);
+    h.fake.setAdmins(id, [{ id: 999, status: 'creator' }]);
+    const since = h.fake.since();
+    const res = await create([{ type: 'subscription', channel_id: id }]);
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'not_channel_admin' } });
-    expect(h.fake.callsOf('getChatAdministrators').length).toBeGreaterThan(0);
+    expect(since.callsOf('getChatAdministrators').map((c) => c.payload.chat_id)).toContain(id);
   });
 
   it('refuses when the bot cannot check members there', async () => {
-    await administerChannel(h.db.pool, CREATOR, CHANNEL, 'checked');
-    h.fake.setMember(CHANNEL, FAKE_BOT_ID, { status: 'member' });
-    const res = await create([{ type: 'boost', channel_id: CHANNEL }]);
+    const { id, username } = newChannel();
+    await administerChannel(h.db.pool, CREATOR, id, username);
+    h.fake.setMember(id, FAKE_BOT_ID, { status: 'member' });
+    const res = await create([{ type: 'boost', channel_id: id }]);
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'bot_not_admin' } });
-    h.fake.setMember(CHANNEL, FAKE_BOT_ID, { status: 'administrator', can_manage_chat: true });
   });
 
   it('fills in the channel title, links and avatar', async () => {
+    const { id, username } = newChannel();
+    await administerChannel(h.db.pool, CREATOR, id, username);
     const res = await create([
-      { type: 'subscription', channel_id: CHANNEL },
-      { type: 'boost', channel_username: '@checked' },
+      { type: 'subscription', channel_id: id },
+      { type: 'boost', channel_username: `@${username}` },
     ]);
     expect(res.status).toBe(201);
     const view = (await res.json()) as any;
     expect(view.requirements).toMatchObject([
       {
         type: 'subscription',
-        name: 'Subscribe to @checked',
-        username: 'checked',
-        url: 'https://t.me/checked',
-        avatar_url: `${PUBLIC_BASE_URL}/api/public/channels/${CHANNEL}/avatar`,
-        channel_id: CHANNEL,
+        name: `Subscribe to @${username}`,
+        username,
+        url: `https://t.me/${username}`,
+        avatar_url: `${PUBLIC_BASE_URL}/api/public/channels/${id}/avatar`,
+        channel_id: id,
         checkable: true,
       },
-      { type: 'boost', name: 'Boost @checked', url: 'https://t.me/boost/checked', channel_id: CHANNEL },
+      { type: 'boost', name: `Boost @${username}`, url: `https://t.me/boost/${username}`, channel_id: id },
     ]);
   });
 });

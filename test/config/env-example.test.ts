@@ -6,8 +6,11 @@ describe('.env.example', () => {
   const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
   const keys = [...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
 
-  it('documents exactly the variables the server reads', () => {
-    expect([...new Set(keys)].sort()).toEqual(Object.keys(ENV_SPEC).sort());
+  it('documents exactly the variables the server reads, and the seed names it accepts for them', () => {
+    const aliases = Object.values(ENV_SPEC).flatMap(
+      (spec: { aliases?: readonly string[] }) => spec.aliases ?? [],
+    );
+    expect([...new Set(keys)].sort()).toEqual([...Object.keys(ENV_SPEC), ...aliases].sort());
   });
 
   it('holds only values the server accepts', () => {

@@ -143,4 +143,25 @@ describe('loadConfig', () => {
     expect(config.telegram.adminIds).toEqual([1, 2]);
     expect(withDotEnv({ A: '1' }, join(dir, 'missing'))).toEqual({ A: '1' });
   });
+  it('reads TRUST_PROXY as a hop count or a proxy address list, trusting none by default', () => {
+    expect(loadConfig({}).trustProxy).toEqual({ hops: 0 });
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ hops: 2 });
+    expect(loadConfig({ TRUST_PROXY: 'off' }).trustProxy).toEqual({ hops: 0 });
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7 ,::1, loopback' }).trustProxy).toEqual({
+      addresses: ['10.0.0.0/8', '192.168.1.7', '::1', 'loopback'],
+    });
+    expect(problemsOf({ TRUST_PROXY: '10.0.0.0/33,lb.internal' })).toEqual([
+      'TRUST_PROXY: must be a hop count or comma-separated proxy IPs/CIDRs (bad: 10.0.0.0/33, lb.internal) (got "10.0.0.0/33,lb.internal"); example: TRUST_PROXY=1',
+    ]);
+    // Trusting every hop would let any client choose its address: refused, with the reason.
+    expect(problemsOf({ TRUST_PROXY: 'true' })[0]).toMatch(/^TRUST_PROXY: must be a hop count/);
+  });
+
+  it('reads the socket caps, and refuses a cap of zero', () => {
+    expect(loadConfig({}).rateLimit).toMatchObject({ socketMaxPerIp: 100, socketHandshakesPerSecPerIp: 20 });
+    expect(
+      loadConfig({ SOCKET_MAX_PER_IP: '10', SOCKET_HANDSHAKES_PER_SEC_PER_IP: '5' }).rateLimit,
+    ).toMatchObject({ socketMaxPerIp: 10, socketHandshakesPerSecPerIp: 5 });
+    expect(problemsOf({ SOCKET_MAX_PER_IP: '0' })[0]).toMatch(/^SOCKET_MAX_PER_IP: must be at least 1/);
+  });
 });

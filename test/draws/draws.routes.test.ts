@@ -7,8 +7,8 @@ import type {
   InclusionProofResponse,
   ManualCandidatesResponse,
 } from '../../schema/contract/draws.ts';
-import { drawsRoutes } from '../../server/draws/draws.routes.ts';
-import type { DrawService } from '../../server/draws/draws.service.ts';
+import { drawsHandlers } from '../../server/draws/draws.routes.ts';
+import type { Draws } from '../../server/draws/index.ts';
 import {
   verifyInclusionProof,
   verifyProofBundle,
@@ -16,18 +16,20 @@ import {
 } from '../../server/draws/protocol/index.ts';
 import { errorHandler } from '../../server/platform/http/error-handler.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { operationRouters } from '../support/operation-routers.ts';
 import {
   TableJobs,
   TestEvaluator,
   createGiveaway,
   createJobTable,
+  ensureUsers,
   makeService,
   silentLogger,
   userIds,
 } from './support.ts';
 
 let db: TestDatabase;
-let service: DrawService;
+let service: Draws;
 let server: Server;
 let base: string;
 
@@ -44,7 +46,7 @@ beforeAll(async () => {
     req.principal = { userId: user, isAdmin: user === 900, isBanned: false, via: 'init-data' };
     next();
   });
-  app.use('/api/v1', drawsRoutes(service));
+  app.use('/api/v1', operationRouters(drawsHandlers(service)).v1);
   app.use(errorHandler);
   server = app.listen(0);
   await new Promise((r) => server.once('listening', r));
@@ -76,7 +78,7 @@ async function pendingGiveaway(count = 4) {
     requirements: ['custom'],
     prizes: [{ title: 'Gold' }],
   });
-  expect(await service.closeGiveaway(id)).toBe('pending');
+  expect(await service.execution.closeAndDraw(id)).toBe('pending');
   return { id, people };
 }
 
@@ -190,6 +192,22 @@ describe('manual winners over REST', () => {
     });
     expect(badId.status).toBe(400);
   });
+
+  it('previews a file sent alone, as the Mini App does while setting up a giveaway', async () => {
+    const people = userIds(2);
+    await ensureUsers(db.pool, people);
+    const res = await call('/giveaways/manual-candidates/preview', {
+      method: 'POST',
+      body: fileForm(`@nobody_here ${people[1]}\n${people[0]}`),
+      user: 4242,
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as ManualCandidatesResponse;
+    expect(body.results.map((r) => [r.user_id, r.source, 'prizes' in r])).toEqual([
+      [people[1], 'id', false],
+      [people[0], 'id', false],
+    ]);
+  });
 });
 
 describe('proof and entrants over REST', () => {
@@ -199,7 +217,7 @@ describe('proof and entrants over REST', () => {
     expect((await call(`/giveaways/${id}/proof`)).status).toBe(404);
     expect((await call(`/giveaways/${id}/entrants`)).status).toBe(404);
     await db.pool.query(`UPDATE giveaways SET ends_at = now() - interval '1 second' WHERE id = $1`, [id]);
-    expect(await service.closeGiveaway(id)).toBe('completed');
+    expect(await service.execution.closeAndDraw(id)).toBe('completed');
 
     const bundle = (await (await call(`/giveaways/${id}/proof`)).json()) as ProofBundle;
     const first = (await (await call(`/giveaways/${id}/entrants?limit=3`)).json()) as EntrantsPage;

@@ -5,13 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { Router } from 'express';
 import type pg from 'pg';
 import { AuthService, authenticate } from '../../server/auth/index.ts';
-import { drawsRoutes, publicDrawsRoutes, type DrawService } from '../../server/draws/index.ts';
+import { drawsHandlers, publicDrawsHandlers, type Draws } from '../../server/draws/index.ts';
 import { createMetrics } from '../../server/platform/metrics.ts';
 import { createHttpApp } from '../../server/platform/http/index.ts';
 import { serve } from '../../server/platform/http/serve.ts';
 import { verifyPageRoutes } from '../../server/verify-page/index.ts';
+import { operationRouters } from '../support/operation-routers.ts';
 import { TEST_BOT_TOKEN } from '../support/telegram-user.ts';
 import { silentLogger } from './support.ts';
+import { compileTrust } from '../../server/platform/client-ip.ts';
 
 export interface DrawsHttp {
   url: string;
@@ -20,7 +22,7 @@ export interface DrawsHttp {
 
 export async function startDrawsHttp(
   pool: pg.Pool,
-  draws: DrawService,
+  draws: Draws,
   opts: { adminIds?: number[]; verifyPage?: boolean } = {},
 ): Promise<DrawsHttp> {
   const auth = new AuthService({
@@ -29,18 +31,20 @@ export async function startDrawsHttp(
     initDataTtlSec: 86_400,
     adminIds: opts.adminIds ?? [900],
   });
-  const apiV1 = Router();
-  apiV1.use(authenticate(auth));
-  apiV1.use(drawsRoutes(draws));
+  const api = operationRouters(
+    { ...drawsHandlers(draws), ...publicDrawsHandlers(draws) },
+    { authenticate: authenticate(auth) },
+  );
   const routers = [
-    { path: '/api/v1', router: apiV1 },
-    { path: '/api/public', router: publicDrawsRoutes(draws) },
+    { path: '/api/v1', router: api.v1 },
+    { path: '/api/public', router: api.public },
   ];
   if (opts.verifyPage) routers.push({ path: '/verify', router: verifyPageRoutes({ logger: silentLogger }) });
   const app = createHttpApp({
     logger: silentLogger,
     metrics: createMetrics(),
     origin: '*',
+    trustProxy: compileTrust({ hops: 0 }),
     ops: Router(),
     routers,
   });

@@ -3,14 +3,15 @@
 import { pino } from 'pino';
 import type pg from 'pg';
 import type * as db from 'zapatos/db';
-import { createCommitment } from '../../server/draws/commitment.ts';
+import { createCommitment } from '../../server/draws/commitment/commitment.ts';
 import type {
   JobEnqueuer,
   JobName,
   RequirementsEvaluator,
   StoredRequirement,
-} from '../../server/draws/collaborators.ts';
-import { DrawService, type DrawServiceOptions } from '../../server/draws/draws.service.ts';
+  WebhookPublisher,
+} from '../../server/draws/ports/index.ts';
+import { buildDraws, type Draws, type DrawsOptions } from '../../server/draws/index.ts';
 import type { ProofBundle } from '../../server/draws/protocol/index.ts';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -78,13 +79,15 @@ export function makeService(
   pool: pg.Pool,
   evaluator: RequirementsEvaluator,
   jobs: JobEnqueuer,
-  options: DrawServiceOptions = {},
-): DrawService {
-  return new DrawService({
+  options: DrawsOptions = {},
+  webhooks?: WebhookPublisher,
+): Draws {
+  return buildDraws({
     pool,
     logger: silentLogger,
     requirements: evaluator,
     jobs,
+    ...(webhooks ? { webhooks } : {}),
     options: { checkRetryDelaysMs: [5, 10], retryBaseMs: 10, leaseMs: 2_000, ...options },
   });
 }
@@ -163,6 +166,18 @@ export async function createGiveaway(pool: pg.Pool, spec: GiveawaySpec): Promise
   return id;
 }
 
+/**
+ * Ends the draw run's lease, which is also a failed draw's retry delay, by moving it into the past in the
+ * database instead of waiting for it: the due-draw scan compares it with the clock.
+ */
+export async function passDrawLease(pool: pg.Pool, giveawayId: string): Promise<void> {
+  const { rowCount } = await pool.query(
+    `UPDATE draw_runs SET lease_until = now() - interval '1 second' WHERE giveaway_id = $1`,
+    [giveawayId],
+  );
+  if (rowCount !== 1) throw new Error(`no draw run for ${giveawayId}`);
+}
+
 export async function giveawayRow(pool: pg.Pool, id: string) {
   const res = await pool.query<{ status: string; finished_at: Date | null; closed_at: Date | null }>(
     `SELECT status, finished_at, closed_at FROM giveaways WHERE id = $1`,
@@ -194,11 +209,11 @@ export async function winRecordsOf(pool: pg.Pool, id: string) {
 }
 
 /** The whole served entrant list, page by page, as a verifier would fetch it. */
-export async function servedEntrants(service: DrawService, id: string, limit = 1000) {
+export async function servedEntrants(service: Draws, id: string, limit = 1000) {
   const all: Array<{ user_id: number | string; weight: number }> = [];
   let cursor: string | undefined;
   for (;;) {
-    const page = await service.listEntrants(id, { ...(cursor ? { cursor } : {}), limit });
+    const page = await service.proofs.listEntrants(id, { ...(cursor ? { cursor } : {}), limit });
     all.push(...page.entrants);
     if (!page.next_cursor) return all;
     cursor = page.next_cursor;

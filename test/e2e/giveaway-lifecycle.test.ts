@@ -26,21 +26,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function waitForStatus(
-  id: string,
-  call: ReturnType<typeof asUser>,
-  status: string,
-  timeoutMs = 20_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const view = (await (await call(`/api/v1/giveaways/${id}`)).json()) as any;
-    if (view.status === status) return view;
-    if (Date.now() > deadline) throw new Error(`still ${view.status}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('a giveaway from creation to a verifiable result', () => {
   it('is joined over REST, closed by the scheduler at ends_at, drawn, and its proof verifies', async () => {
     const owner = asUser(app.url, { id: 1, username: 'owner' });
@@ -73,7 +58,12 @@ describe('a giveaway from creation to a verifiable result', () => {
       json: { user_id: 5001, ticket_count: 5 },
     });
 
-    const done = await waitForStatus(giveaway.id, owner, 'completed');
+    const view = async () => (await (await owner(`/api/v1/giveaways/${giveaway.id}`)).json()) as any;
+    // Closed by the scheduler at ends_at (6 s after creation), then drawn.
+    await expect
+      .poll(async () => (await view()).status, { timeout: 20_000, interval: 200 })
+      .toBe('completed');
+    const done = await view();
     expect(done.participants_count).toBe(40);
     expect(done.winners).toHaveLength(3);
 

@@ -3,13 +3,15 @@
 import { Router } from 'express';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExportsService, exportsRoutes, publicExportRoutes } from '../../server/exports/index.ts';
+import { ExportsService, exportsHandlers, publicExportHandlers } from '../../server/exports/index.ts';
 import { createHttpApp } from '../../server/platform/http/index.ts';
 import { serve, type RunningServer } from '../../server/platform/http/serve.ts';
 import { createLogger } from '../../server/platform/logger.ts';
 import { createMetrics } from '../../server/platform/metrics.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { operationRouters } from '../support/operation-routers.ts';
 import { testKeyPrefix, testRedisUrl } from '../support/redis.ts';
+import { compileTrust } from '../../server/platform/client-ip.ts';
 
 const OWNER = 100;
 const STRANGER = 200;
@@ -79,15 +81,17 @@ async function startHarness(redis: Redis | null, keyPrefix: string): Promise<Har
     }
     next();
   });
-  api.use(exportsRoutes(service));
+  const routers = operationRouters({ ...exportsHandlers(service), ...publicExportHandlers(service) });
+  api.use(routers.v1);
   const app = createHttpApp({
     logger: createLogger('silent'),
     metrics: createMetrics(),
     origin: '*',
+    trustProxy: compileTrust({ hops: 0 }),
     ops: Router(),
     routers: [
       { path: '/api/v1', router: api },
-      { path: '/api/public', router: publicExportRoutes(service) },
+      { path: '/api/public', router: routers.public },
     ],
   });
   const http = await serve(app, 0, '127.0.0.1');
@@ -224,6 +228,7 @@ describe.each([
     const principal = { userId: OWNER, isAdmin: false, isBanned: false, via: 'init-data' as const };
     const link = await shortLived.createExportLink(principal, G1);
     expect(link.expires_in).toBe(1);
+    // Not synchronisation: the link's TTL of 1 s passes (Redis expires the key; there is no clock to move).
     await new Promise((r) => setTimeout(r, 1_100));
     const token = new URL(link.url).pathname.split('/').pop() ?? '';
     await expect(shortLived.redeemExportLink(token)).rejects.toMatchObject({ code: 'NOT_FOUND' });

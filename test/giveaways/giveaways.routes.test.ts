@@ -80,6 +80,8 @@ describe('creating a giveaway', () => {
           username: 'ownerchannel',
           title: 'Channel ownerchannel',
           url: 'https://t.me/ownerchannel',
+          // The Mini App shows a placeholder for an empty avatar: sponsors use the channel avatar proxy.
+          avatar_url: expect.stringMatching(/\/api\/public\/channels\/-1001\/avatar$/),
         },
       ],
     });
@@ -135,7 +137,7 @@ describe('creating a giveaway', () => {
     expect(await countGiveaways()).toBe(before);
   });
 
-  it('refuses sponsors the creator does not administer, holdton as unsupported, and bad JSON', async () => {
+  it('refuses sponsors the creator does not administer, a holdton without a minimum, and bad JSON', async () => {
     const before = await countGiveaways();
     const foreign = await call(OWNER)('/api/v1/giveaways', {
       method: 'POST',
@@ -145,10 +147,10 @@ describe('creating a giveaway', () => {
     expect(await json(foreign)).toMatchObject({ code: 'FORBIDDEN' });
     const ton = await call(OWNER)('/api/v1/giveaways', {
       method: 'POST',
-      json: createBody({ requirements: [{ type: 'holdton', ton_min_balance_nano: 1 }] }),
+      json: createBody({ requirements: [{ type: 'holdton' }] }),
     });
-    expect(ton.status).toBe(422);
-    expect(await json(ton)).toMatchObject({ code: 'UNSUPPORTED' });
+    expect(ton.status).toBe(400);
+    expect(await json(ton)).toMatchObject({ code: 'VALIDATION' });
     const broken = await call(OWNER)('/api/v1/giveaways', {
       method: 'POST',
       body: '{"title": "x",',
@@ -161,6 +163,35 @@ describe('creating a giveaway', () => {
     });
     expect(huge.status).toBe(413);
     expect(await countGiveaways()).toBe(before);
+  });
+});
+
+describe('claim windows', () => {
+  it('takes claim_window in seconds on create and update, and refuses one out of range naming the field', async () => {
+    for (const claim_window of [60, 604_801, 900.5, '600']) {
+      const res = await call(OWNER)('/api/v1/giveaways', {
+        method: 'POST',
+        json: createBody({ claim_window }),
+      });
+      expect(res.status).toBe(400);
+      const body = await json(res);
+      expect(body.code).toBe('VALIDATION');
+      expect(JSON.stringify(body.details)).toContain('claim_window');
+    }
+    const none = await create();
+    expect(none).toMatchObject({ claim_window: null, vacant_places: [] });
+    const view = await create({ claim_window: 86_400 });
+    expect(view.claim_window).toBe(86_400);
+    const off = await call(OWNER)(`/api/v1/giveaways/${view.id}`, {
+      method: 'PUT',
+      json: { claim_window: null },
+    });
+    expect((await json(off)).claim_window).toBeNull();
+    const on = await call(OWNER)(`/api/v1/giveaways/${view.id}`, {
+      method: 'PUT',
+      json: { claim_window: 600 },
+    });
+    expect((await json(on)).claim_window).toBe(600);
   });
 });
 

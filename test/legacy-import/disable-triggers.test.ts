@@ -1,6 +1,6 @@
 // --disable-triggers (participants without per-row foreign-key checks) writes exactly what the checked path
 // writes, and is refused where it would skip more than those checks.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { writeBulkFixture } from './bulk-fixture.ts';
 import { importFrom, snapshot, startLegacyRedis, type LegacyRedis } from './harness.ts';
@@ -39,10 +39,13 @@ it('imports the same rows with the foreign-key checks off', async () => {
 });
 
 it('refuses when participants has a trigger of its own, which must not be skipped', async () => {
-  await unchecked.pool.query(`
+  // Its own database: the trigger added here must not reach the comparison above.
+  const withTrigger = await createTestDatabase();
+  onTestFinished(() => withTrigger.drop());
+  await withTrigger.pool.query(`
     CREATE FUNCTION noop_trigger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
     CREATE TRIGGER participants_noop BEFORE INSERT ON participants FOR EACH ROW EXECUTE FUNCTION noop_trigger();`);
-  await expect(importFrom(redis.url, unchecked.pool, { disableTriggers: true })).rejects.toThrow(
+  await expect(importFrom(redis.url, withTrigger.pool, { disableTriggers: true })).rejects.toThrow(
     /--disable-triggers is not possible: participants has triggers of its own \(participants_noop\)/,
   );
 });

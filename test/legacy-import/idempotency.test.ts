@@ -1,6 +1,6 @@
 // Reruns change nothing, a changed source updates only what changed, a dry run writes nothing but counts
 // what a real run would, and giveaways this server has taken over are left alone.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ENTITIES } from '../../server/legacy-import/import-report.ts';
 import type { ImportReportJson } from '../../server/legacy-import/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -8,17 +8,24 @@ import { importFrom, snapshot, startLegacyRedis, type LegacyRedis } from './harn
 import { G, writeLegacyFixture } from './legacy-fixture.ts';
 
 let db: TestDatabase;
-let dry: TestDatabase;
 let redis: LegacyRedis;
 let first: ImportReportJson;
 
+// Given, for every test: the fixture in a clean legacy Redis, imported once into a fresh database. Tests
+// change the source or the target, so none shares either with another.
 beforeAll(async () => {
-  [db, dry, redis] = await Promise.all([createTestDatabase(), createTestDatabase(), startLegacyRedis()]);
-  await writeLegacyFixture(redis.client);
+  redis = await startLegacyRedis();
+});
+beforeEach(async () => {
+  await redis.client.flushall();
+  [db] = await Promise.all([createTestDatabase(), writeLegacyFixture(redis.client)]);
   first = await importFrom(redis.url, db.pool);
 });
+afterEach(async () => {
+  await db?.drop();
+});
 afterAll(async () => {
-  await Promise.all([db?.drop(), dry?.drop(), redis?.stop()]);
+  await redis?.stop();
 });
 
 const zero = Object.fromEntries(ENTITIES.map((e) => [e, 0]));
@@ -37,13 +44,18 @@ it('changes nothing on a second run, and its report says so', async () => {
 });
 
 it('counts in a dry run what a real run imports, and leaves the target empty', async () => {
-  const report = await importFrom(redis.url, dry.pool, { dryRun: true });
-  expect(report.dry_run).toBe(true);
-  expect(report.imported).toEqual(first.imported);
-  const counts = await dry.pool.query(
-    'SELECT (SELECT count(*) FROM users)::int + (SELECT count(*) FROM giveaways)::int + (SELECT count(*) FROM channels)::int AS n',
-  );
-  expect(counts.rows[0].n).toBe(0);
+  const dry = await createTestDatabase();
+  try {
+    const report = await importFrom(redis.url, dry.pool, { dryRun: true });
+    expect(report.dry_run).toBe(true);
+    expect(report.imported).toEqual(first.imported);
+    const counts = await dry.pool.query(
+      'SELECT (SELECT count(*) FROM users)::int + (SELECT count(*) FROM giveaways)::int + (SELECT count(*) FROM channels)::int AS n',
+    );
+    expect(counts.rows[0].n).toBe(0);
+  } finally {
+    await dry.drop();
+  }
 });
 
 it('updates only what changed in the source, bumping that giveaway once', async () => {

@@ -3,11 +3,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import type { ImportReportJson } from '../../server/legacy-import/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { writeBulkFixture } from './bulk-fixture.ts';
-import { exitOf, snapshot, spawnCli, startLegacyRedis, type LegacyRedis } from './harness.ts';
+import { exitOf, importFrom, snapshot, spawnCli, startLegacyRedis, type LegacyRedis } from './harness.ts';
 import { writeLegacyFixture } from './legacy-fixture.ts';
 
 let resumed: TestDatabase;
@@ -35,10 +35,15 @@ const participants = async (db: TestDatabase) =>
 
 it('resumes after a kill and ends exactly as a clean run', { timeout: 180_000 }, async () => {
   const killed = spawnCli(['--from', redis.url, '--batch', '200', '--slow-ms', '25'], resumed.url);
-  while ((await participants(resumed)) < 5_000) {
-    if (killed.exitCode !== null) throw new Error(`finished before the kill:\n${killed.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await expect
+    .poll(
+      async () => {
+        if (killed.exitCode !== null) throw new Error(`finished before the kill:\n${killed.output()}`);
+        return participants(resumed);
+      },
+      { timeout: 120_000, interval: 50 },
+    )
+    .toBeGreaterThanOrEqual(5_000);
   killed.kill('SIGKILL');
   await exitOf(killed);
   const partial = await participants(resumed);
@@ -65,7 +70,11 @@ it(
   'prints the JSON report on standard output without --report, and says when nothing changed',
   { timeout: 60_000 },
   async () => {
-    const again = spawnCli(['--from', redis.url], clean.url);
+    // Given a target that already holds everything (its own, so the test above may run before or after).
+    const target = await createTestDatabase();
+    onTestFinished(() => target.drop());
+    await importFrom(redis.url, target.pool);
+    const again = spawnCli(['--from', redis.url], target.url);
     expect(await exitOf(again)).toBe(0);
     const out = again.output();
     expect(out).toContain('Nothing to import or update: the target already matches the source.');

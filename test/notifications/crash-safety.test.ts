@@ -33,6 +33,7 @@ async function startWorker(): Promise<ChildProcess> {
   children.push(child);
   let output = '';
   await new Promise<void>((resolve, reject) => {
+    // Not a sleep: the deadline of a wait for the worker's ready line.
     const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -102,7 +103,11 @@ describe('crash safety of winner DMs', () => {
       `UPDATE pgboss.job SET state = 'retry', start_after = now() WHERE name = 'notify-winner' AND state = 'active'`,
     );
     h.fake.on('sendMessage', undefined);
-    await new Promise((r) => setTimeout(r, 1100)); // The claim lease (1 s here) of the dead worker runs out.
+    // The dead worker's claim on the held recipient runs out: moved into the past rather than waited for.
+    await h.db.pool.query(
+      `UPDATE notifications SET claimed_at = now() - interval '1 minute' WHERE giveaway_id = $1 AND status = 'sending'`,
+      [giveawayId],
+    );
 
     await startWorker();
     await h.fake.waitFor(

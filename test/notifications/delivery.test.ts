@@ -2,7 +2,7 @@
 // with deep links), 429 handling (short ones waited out, long ones deferred by retry_after), blocked users
 // recorded and never retried, results posts, and the owner's per-recipient status.
 import * as db from 'zapatos/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../server/auth/index.ts';
 import type { JobName } from '../../server/platform/jobs/index.ts';
 import { administerChannel, createBody } from '../support/giveaway-fixtures.ts';
@@ -30,6 +30,14 @@ const winnerJob = (userId: number, place: number, extra: Record<string, unknown>
     },
     `${giveawayId}:winner:${userId}`,
   );
+/** A pg-boss job's state, live or archived (the harness's queue uses pg-boss's default schema). */
+async function jobState(jobId: string): Promise<string | undefined> {
+  const { rows } = await h.db.pool.query<{ state: string }>(
+    `SELECT state::text FROM pgboss.job WHERE id = $1 UNION ALL SELECT state::text FROM pgboss.archive WHERE id = $1`,
+    [jobId],
+  );
+  return rows[0]?.state;
+}
 const dmsTo = (chatId: number) => h.fake.callsOf('sendMessage').filter((c) => c.payload.chat_id === chatId);
 async function ledger(recipientId: number, kind = 'winner') {
   const { rows } = await h.db.pool.query(
@@ -40,16 +48,21 @@ async function ledger(recipientId: number, kind = 'winner') {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ features: { postResults: true } });
+  h = await startHarness({ env: { BOT_POST_RESULTS: 'true' } });
   await h.db.pool.query(`INSERT INTO users (id) SELECT generate_series(1400, 1420)`);
-  h.fake.addChat({ id: SPONSOR, type: 'channel', title: 'Sponsor', username: 'sponsorchan' });
   await administerChannel(h.db.pool, CREATOR, SPONSOR, 'sponsorchan');
+  await h.startNotificationWorkers();
+});
+// Each test its own giveaway (so its own ledger rows) and a fresh fake (so the DMs it counts are its own and
+// no scripted error is left over for it).
+beforeEach(async () => {
+  h.fake.reset();
+  h.fake.addChat({ id: SPONSOR, type: 'channel', title: 'Sponsor', username: 'sponsorchan' });
   const view = await h.giveaways.create(
     creator,
     createBody({ title: 'Big <b>prize</b> & co', sponsors: [{ id: SPONSOR }] }),
   );
   giveawayId = view.id;
-  h.features.registerWorkers();
 });
 afterAll(async () => {
   await h?.stop();
@@ -71,8 +84,12 @@ describe('winner DMs', () => {
     expect(Number((await ledger(1402)).telegram_message_id)).toBeGreaterThan(0);
 
     // The same logical DM queued again (a redelivery) is skipped: the ledger says it was sent.
-    await enqueue('notify-winner', { giveaway_id: giveawayId, user_id: 1402, place: 2 }, 'again-1402');
-    await new Promise((r) => setTimeout(r, 800));
+    const again = await enqueue(
+      'notify-winner',
+      { giveaway_id: giveawayId, user_id: 1402, place: 2 },
+      `${giveawayId}:again-1402`,
+    );
+    await expect.poll(() => jobState(again), { timeout: 15_000 }).toBe('completed');
     expect(dmsTo(1402)).toHaveLength(1);
   });
 
@@ -102,11 +119,12 @@ describe('winner DMs', () => {
 
   it('stops at a user who blocked the bot, records it and never retries', async () => {
     h.fake.failNext('sendMessage', BLOCKED);
-    await winnerJob(1405, 5);
+    const job = await winnerJob(1405, 5);
     await expect.poll(() => ledger(1405)).toMatchObject({ status: 'blocked', attempts: 1 });
     const { rows } = await h.db.pool.query('SELECT bot_blocked_at FROM users WHERE id = 1405');
     expect(rows[0]?.bot_blocked_at).toBeInstanceOf(Date);
-    await new Promise((r) => setTimeout(r, 1000));
+    // A completed job has no attempt to come: pg-boss only fetches jobs in `created` or `retry`.
+    await expect.poll(() => jobState(job), { timeout: 15_000 }).toBe('completed');
     expect(dmsTo(1405)).toHaveLength(1);
   });
 });
@@ -116,7 +134,7 @@ describe('creator DMs and results posts', () => {
     await enqueue(
       'notify-creator',
       { giveaway_id: giveawayId, creator_id: CREATOR, kind: 'completed', winners: 0 },
-      'c-done',
+      `${giveawayId}:c-done`,
     );
     await h.fake.waitFor(() => dmsTo(CREATOR).length === 1);
     const dm = dmsTo(CREATOR)[0]?.payload ?? {};
@@ -134,10 +152,10 @@ describe('creator DMs and results posts', () => {
     await enqueue(
       'notify-creator',
       { giveaway_id: giveawayId, creator_id: CREATOR, kind: 'pending', entrants: 7, deadline },
-      'c-pending',
+      `${giveawayId}:c-pending`,
     );
-    await h.fake.waitFor(() => dmsTo(CREATOR).length === 2);
-    const text = String(dmsTo(CREATOR)[1]?.payload.text);
+    await h.fake.waitFor(() => dmsTo(CREATOR).length === 1);
+    const text = String(dmsTo(CREATOR)[0]?.payload.text);
     expect(text).toContain('waiting for you');
     expect(text).toContain('Participants: <b>7</b>');
   });
@@ -145,7 +163,21 @@ describe('creator DMs and results posts', () => {
 
 describe('GET /giveaways/:id/notifications', () => {
   it('shows the owner every recipient and its status, and nobody else', async () => {
-    await h.db.pool.query(`INSERT INTO winners (giveaway_id, place, user_id) VALUES ($1, 9, 1409)`, [
+    // This giveaway's own recipients: a winner told, a winner who blocked the bot, the creator told and a
+    // results post made, and a winner whose job has not run yet.
+    await winnerJob(1411, 1);
+    await expect.poll(() => ledger(1411)).toMatchObject({ status: 'sent' });
+    h.fake.failNext('sendMessage', BLOCKED);
+    await winnerJob(1415, 5);
+    await expect.poll(() => ledger(1415)).toMatchObject({ status: 'blocked' });
+    await enqueue(
+      'notify-creator',
+      { giveaway_id: giveawayId, creator_id: CREATOR, kind: 'completed', winners: 0 },
+      `${giveawayId}:c-done`,
+    );
+    await expect.poll(() => ledger(CREATOR, 'creator_completed')).toMatchObject({ status: 'sent' });
+    await expect.poll(() => ledger(SPONSOR, 'results_post')).toMatchObject({ status: 'sent' });
+    await h.db.pool.query(`INSERT INTO winners (giveaway_id, place, user_id) VALUES ($1, 9, 1419)`, [
       giveawayId,
     ]);
     const res = await asUser(h.url, { id: CREATOR })(`/api/v1/giveaways/${giveawayId}/notifications`);
@@ -155,14 +187,14 @@ describe('GET /giveaways/:id/notifications', () => {
       body.items.map((i: any) => [`${i.kind}:${i.recipient_id}`, i.status]),
     );
     expect(byRecipient).toMatchObject({
-      'winner:1401': 'sent',
-      'winner:1405': 'blocked',
-      'winner:1409': 'queued', // A winner whose job has not run yet.
+      'winner:1411': 'sent',
+      'winner:1415': 'blocked',
+      'winner:1419': 'queued', // A winner whose job has not run yet.
       'creator_completed:1400': 'sent',
       [`results_post:${SPONSOR}`]: 'sent',
     });
     expect(body.summary.blocked).toBe(1);
-    expect(body.items.find((i: any) => i.recipient_id === 1401)).toMatchObject({
+    expect(body.items.find((i: any) => i.recipient_id === 1411)).toMatchObject({
       attempts: 1,
       sent_at: expect.any(String),
       telegram_message_id: expect.any(Number),

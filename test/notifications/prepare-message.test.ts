@@ -36,12 +36,13 @@ afterAll(async () => {
 
 describe('prepare-message', () => {
   it('prepares an inline message for the owner with caption and Open button, then reuses it', async () => {
+    const since = h.fake.since();
     const res = await prepare(OWNER);
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     expect(body).toEqual({ msg_id: expect.any(String), cached: false });
 
-    const call = h.fake.callsOf('savePreparedInlineMessage')[0]?.payload ?? {};
+    const call = since.callsOf('savePreparedInlineMessage')[0]?.payload ?? {};
     expect(call.user_id).toBe(OWNER);
     expect(call).toMatchObject({
       allow_user_chats: true,
@@ -60,7 +61,7 @@ describe('prepare-message', () => {
 
     const again = await (await prepare(OWNER)).json();
     expect(again).toEqual({ msg_id: body.msg_id, cached: true });
-    expect(h.fake.callsOf('savePreparedInlineMessage')).toHaveLength(1);
+    expect(since.callsOf('savePreparedInlineMessage')).toHaveLength(1);
   });
 
   it('refuses anyone but the owner, and unknown giveaways', async () => {

@@ -5,9 +5,11 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Router } from 'express';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { createLogger, createMetrics } from '../../server/platform/index.ts';
 import { createHttpApp } from '../../server/platform/http/index.ts';
 import { overlayRoutes } from '../../server/overlay/index.ts';
+import { compileTrust } from '../../server/platform/client-ip.ts';
 
 export interface OverlayServer {
   url: string;
@@ -38,6 +40,7 @@ export async function startOverlayServer(opts: {
     logger,
     metrics: createMetrics(),
     origin: '*',
+    trustProxy: compileTrust({ hops: 0 }),
     ops: Router(),
     routers: [
       {
@@ -141,19 +144,29 @@ export const overlayState = async (page: Page | Frame): Promise<OverlayState> =>
     };
   })()`);
 
-/** Polls `read` until `check` holds (the page updates on its own schedule). */
+/** Polls `read` until `check` holds (the page updates on its own schedule), and returns that value. */
 export async function until<T>(
   read: () => Promise<T>,
   check: (v: T) => boolean,
   timeoutMs = 15_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let last: T | undefined;
+  let value: T | undefined;
+  await expect
+    .poll(
+      async () => {
+        last = await read();
+        if (!check(last)) return false;
+        value = last;
+        return true;
+      },
+      { timeout: timeoutMs },
+    )
+    .toBe(true)
+    .catch((err: unknown) => {
+      throw new Error(`timed out; last value: ${JSON.stringify(last)}`, { cause: err });
+    });
+  return value as T;
 }
 
 export const artifact = (name: string) => new URL(`./artifacts/${name}`, import.meta.url).pathname;

@@ -73,6 +73,9 @@ describe('winner targets', () => {
     name: username,
     avatar_url: '',
     prizes: [{ title: 'Stars', description: '', quantity: 1 }],
+    claim_deadline: null,
+    claimed_at: null,
+    claim_extended_at: null,
   });
 
   it('shows a draw event at once and lets the next snapshot take over', () => {
@@ -84,12 +87,48 @@ describe('winner targets', () => {
       winners: [{ place: 1, user_id: 10, prizes: [] }],
       proof: { seed_commitment: 'd'.repeat(64), entrants_root: null, entrants_count: 3 },
     });
-    expect(t.current()).toEqual([{ place: 1, userId: 10, label: null, prizes: [] }]);
+    expect(t.current()).toEqual([{ place: 1, userId: 10, label: null, prizes: [], claimed: false }]);
     expect(t.seedCommitment).toBe('d'.repeat(64));
     t.setSnapshot(snapshot(6, [])); // an older snapshot does not undo the draw
     expect(t.current().map((w) => w.userId)).toEqual([10]);
     t.setSnapshot(snapshot(7, [winner(1, 10, 'ann')]));
     expect(t.current()).toMatchObject([{ place: 1, userId: 10, label: '@ann' }]);
+  });
+
+  it('passes an unclaimed place on, leaves one empty, and marks claims ahead of the snapshot', () => {
+    const t = new WinnerTargets();
+    t.setSnapshot(snapshot(9, [winner(1, 10, 'ann'), winner(2, 20, 'bob'), winner(3, 40, 'dee')]));
+    t.claimed({ giveaway_id: 'g', version: 10, place: 3, user_id: 40 });
+    t.winnerChanged({
+      giveaway_id: 'g',
+      version: 11,
+      place: 1,
+      previous_user_id: 10,
+      user_id: 30,
+      reason: 'unclaimed',
+    });
+    t.winnerChanged({
+      giveaway_id: 'g',
+      version: 12,
+      place: 2,
+      previous_user_id: 20,
+      user_id: null,
+      reason: 'unclaimed',
+    });
+    expect(t.current().map((w) => [w.place, w.userId, w.claimed])).toEqual([
+      [1, 30, false],
+      [3, 40, true],
+    ]);
+    expect(t.vacant()).toEqual([2]);
+    // The snapshot that follows says the same: the empty place is listed apart, the claim on the winner.
+    const next = snapshot(12, [winner(1, 30, 'cy'), { ...winner(3, 40, 'dee'), claimed_at: 'x' }]);
+    next.vacant_places = [{ place: 2, previous_user_id: 20, reason: 'unclaimed', vacated_at: 'x' }];
+    t.setSnapshot(next);
+    expect(t.current().map((w) => [w.place, w.label, w.claimed])).toEqual([
+      [1, '@cy', false],
+      [3, '@dee', true],
+    ]);
+    expect(t.vacant()).toEqual([2]);
   });
 
   it('gives a rerolled place to the new winner before the snapshot names them', () => {

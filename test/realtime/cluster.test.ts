@@ -1,6 +1,6 @@
 // Three server processes sharing PostgreSQL and Redis: changes made anywhere reach a watcher on any node.
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { createBody } from '../support/giveaway-fixtures.ts';
 import { testKeyPrefix, testRedisUrl } from '../support/redis.ts';
@@ -32,15 +32,24 @@ async function open(node: ServerProcess, auth?: Record<string, string>) {
   return s;
 }
 
+// A and B serve clients; C also runs the worker (scheduler and draws).
+const ROLES = ['api,realtime', 'api,realtime', 'api,realtime,worker'] as const;
+const spawnNode = (roles: string) => spawnServer({ ...env(roles), DATABASE_URL: db.url });
+
 beforeAll(async () => {
   db = await createTestDatabase();
   redis = new Redis(testRedisUrl());
-  // A and B serve clients; C also runs the worker (scheduler and draws).
-  for (const roles of ['api,realtime', 'api,realtime', 'api,realtime,worker']) {
-    nodes.push(spawnServer({ ...env(roles), DATABASE_URL: db.url }));
-  }
+  for (const roles of ROLES) nodes.push(spawnNode(roles));
   await Promise.all(nodes.map((n) => n.waitForLine(/"msg":"Ready"/, 60_000)));
 }, 90_000);
+
+/** Shard-channel subscribers of the room's one channel (the sharded adapter subscribes asynchronously). */
+async function roomSubscribers(id: string): Promise<number> {
+  const channels = (await redis.call('PUBSUB', 'SHARDCHANNELS', `*${id}*`)) as string[];
+  if (channels.length !== 1) return channels.length === 0 ? 0 : -channels.length;
+  const [, count] = (await redis.call('PUBSUB', 'SHARDNUMSUB', channels[0] ?? '')) as [string, number];
+  return count;
+}
 
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
@@ -105,19 +114,11 @@ describe('a realtime cluster of three nodes', () => {
     const { id } = (await created.json()) as { id: string };
     const watcher = await open(a);
     await ask(watcher, 'giveaway:subscribe', { giveaway_id: id });
-    await new Promise((r) => setTimeout(r, 300)); // the sharded adapter subscribes asynchronously
-    const channels = (await redis.call('PUBSUB', 'SHARDCHANNELS', `*${id}*`)) as string[];
-    expect(channels).toHaveLength(1);
-    const [subscribers] = (
-      (await redis.call('PUBSUB', 'SHARDNUMSUB', channels[0] ?? '')) as [string, number]
-    ).slice(1) as [number];
     // Exactly one node (A) subscribed to the room's channel: B and C receive none of its broadcasts.
-    expect(subscribers).toBe(1);
+    await expect.poll(() => roomSubscribers(id), { timeout: 10_000 }).toBe(1);
     const viaB = await open(b);
     await ask(viaB, 'giveaway:subscribe', { giveaway_id: id });
-    await new Promise((r) => setTimeout(r, 300));
-    const [, two] = (await redis.call('PUBSUB', 'SHARDNUMSUB', channels[0] ?? '')) as [string, number];
-    expect(two).toBe(2);
+    await expect.poll(() => roomSubscribers(id), { timeout: 10_000 }).toBe(2);
   });
 
   it('counts watchers across nodes', async () => {
@@ -149,6 +150,12 @@ describe('a realtime cluster of three nodes', () => {
     const watcher = await open(s1);
     await ask(watcher, 'giveaway:subscribe', { giveaway_id: id });
     const leader = nodes[leaderIndex] as ServerProcess;
+    // The other tests expect three live nodes in their places, whichever runs after this one.
+    onTestFinished(async () => {
+      const replacement = spawnNode(ROLES[leaderIndex] ?? ROLES[0]);
+      nodes[leaderIndex] = replacement;
+      await replacement.waitForLine(/"msg":"Ready"/, 60_000);
+    });
     const killedAt = Date.now();
     await leader.kill('SIGKILL');
     // Changed while nobody relays: must still arrive once a survivor takes over.
@@ -163,5 +170,5 @@ describe('a realtime cluster of three nodes', () => {
     expect(Date.now() - killedAt).toBeLessThan(2_000);
     const tookOver = survivors.some((n) => n.lines.some((l) => l.includes('relays changes (leader)')));
     expect(tookOver).toBe(true);
-  }, 30_000);
+  }, 90_000);
 });

@@ -5,6 +5,7 @@ import { createBody } from '../support/giveaway-fixtures.ts';
 import { ask, connectSocket, type TestSocket } from '../support/socket-client.ts';
 import { asUser, initDataFor, TEST_BOT_TOKEN } from '../support/telegram-user.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { roomOf } from '../../schema/contract/index.ts';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -16,11 +17,15 @@ const open = async (...args: Parameters<typeof connectSocket>) => {
   return s;
 };
 
+async function newGiveaway(): Promise<string> {
+  const res = await asUser(app.url, { id: 1 })('/api/v1/giveaways', { method: 'POST', json: createBody() });
+  return ((await res.json()) as { id: string }).id;
+}
+
 beforeAll(async () => {
   db = await createTestDatabase();
   app = await startTestApp({ DATABASE_URL: db.url, BOT_TOKEN: TEST_BOT_TOKEN, RATE_LIMIT: 'off' });
-  const res = await asUser(app.url, { id: 1 })('/api/v1/giveaways', { method: 'POST', json: createBody() });
-  giveawayId = ((await res.json()) as { id: string }).id;
+  giveawayId = await newGiveaway();
 });
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
@@ -40,6 +45,47 @@ describe('realtime gateway', () => {
       expect(ack.snapshot).not.toHaveProperty('user_role');
       expect(await ask(socket, 'giveaway:unsubscribe', { giveaway_id: giveawayId })).toEqual({ ok: true });
     }
+  });
+
+  it('delivers a room broadcast once to websocket and long-polling watchers alike (the uWS fast path)', async () => {
+    // Its own giveaway, and versions the relay never reaches: only this test's broadcasts are counted (the relay
+    // announces the new giveaway, and another test's join, into rooms too).
+    const giveawayId = await newGiveaway();
+    const V = 1_000_000;
+    const ws = await open(app.app.realtimePort, { transports: ['websocket'] });
+    const polling = await open(app.app.realtimePort, { transports: ['polling'] });
+    const outsider = await open(app.app.realtimePort, { transports: ['polling'] });
+    for (const s of [ws, polling]) await ask(s, 'giveaway:subscribe', { giveaway_id: giveawayId });
+    const seen = new Map<TestSocket, number[]>([
+      [ws, []],
+      [polling, []],
+      [outsider, []],
+    ]);
+    for (const [s, log] of seen)
+      s.on('giveaway:count', (e: { version: number; participants_count: number }) => {
+        if (e.version > V) log.push(e.participants_count);
+      });
+    const io = app.app.io;
+    if (!io) throw new Error('realtime role expected');
+    io.to(roomOf(giveawayId)).emit('giveaway:count', {
+      giveaway_id: giveawayId,
+      version: V + 1,
+      participants_count: 7,
+    });
+    // The fence: a later event on the outsider's own path proves it had its chance to receive the first.
+    io.to(roomOf(giveawayId)).emit('giveaway:count', {
+      giveaway_id: giveawayId,
+      version: V + 2,
+      participants_count: 8,
+    });
+    await expect
+      .poll(() => [seen.get(ws), seen.get(polling)])
+      .toEqual([
+        [7, 8],
+        [7, 8],
+      ]);
+    io.emit('giveaway:count', { giveaway_id: giveawayId, version: V + 3, participants_count: 9 });
+    await expect.poll(() => seen.get(outsider)).toEqual([9]);
   });
 
   it('lets an authenticated socket join through the batched path; viewers may not join', async () => {
@@ -116,7 +162,6 @@ describe('realtime gateway', () => {
     await ask(socket, 'giveaway:subscribe', { giveaway_id: giveawayId });
     expect(inRoom()).toBe(true);
     socket.disconnect();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(inRoom()).toBe(false);
+    await expect.poll(inRoom).toBe(false);
   });
 });

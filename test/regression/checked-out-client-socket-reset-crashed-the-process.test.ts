@@ -25,13 +25,21 @@ describe('a checked-out pool client whose connection resets', () => {
       { max: 2, idleMax: 0, maxLifetimeMs: 0, applicationName: 't' },
     );
     const uncaught: unknown[] = [];
-    const onUncaught = (err: unknown) => uncaught.push(err);
+    // The reset has been handled once the client ends, or (the bug) once it threw instead.
+    let resetHandled!: () => void;
+    const handled = new Promise<void>((resolve) => (resetHandled = resolve));
+    const onUncaught = (err: unknown) => {
+      uncaught.push(err);
+      resetHandled();
+    };
     process.on('uncaughtException', onUncaught);
     try {
       const client = await pool.connect();
       await client.query('BEGIN');
+      // Only an 'end' listener: one on 'error' (events.once adds one) would hide the bug under test.
+      client.once('end', () => resetHandled());
       await proxy.cut();
-      await new Promise((r) => setTimeout(r, 200)); // the reset arrives while no query is running
+      await handled; // the reset arrives while no query is running
       await expect(client.query('SELECT 1')).rejects.toBeDefined();
       client.release(true);
       expect(uncaught).toEqual([]);

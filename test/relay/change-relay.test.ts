@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { testKeyPrefix, testRedisUrl } from '../support/redis.ts';
-import { insertGiveaway, sleep, startNode, until, versionOf, viewer, type TestNode } from './support.ts';
+import { insertGiveaway, leaderAmong, startNode, versionOf, viewer, type TestNode } from './support.ts';
 
 let db: TestDatabase;
 let node: TestNode;
@@ -11,7 +12,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await db.pool.query(`INSERT INTO users (id, username) VALUES (2, 'alice'), (3, NULL)`);
   node = await startNode({ db, redisUrl: testRedisUrl(), keyPrefix: testKeyPrefix(), nodeId: 'solo' });
-  await until(() => node.relay?.isLeader === true, 5_000, 'leadership');
+  await leaderAmong(node);
 });
 afterAll(async () => {
   await node?.stop();
@@ -20,8 +21,8 @@ afterAll(async () => {
 
 describe('ChangeRelay', () => {
   it('coalesces 500 counter updates in a second into at most ~10 volatile count events per second, ending on the final count', async () => {
-    const id = await insertGiveaway(db.pool);
-    const client = await viewer(node.url, id);
+    const id = await insertGiveaway(db.pool, [node]);
+    const client = await viewer(node, id);
     // 500 commits (each with its own NOTIFY from the trigger) spread over about a second, in one round trip.
     const writer = new pg.Client({ connectionString: db.url });
     await writer.connect();
@@ -36,8 +37,13 @@ describe('ChangeRelay', () => {
     END $$`);
     await writer.end();
     const finalVersion = await versionOf(db.pool, id);
-    await until(() => client.of('giveaway:count').at(-1)?.participants_count === 500, 3_000, 'final count');
-    await sleep(300);
+    await expect
+      .poll(() => client.of('giveaway:count').at(-1)?.participants_count, { timeout: 15_000 })
+      .toBe(500);
+    // A fence: the relay announces changes in commit order, so once the edit after the 500 updates arrives,
+    // every count event the relay was going to send about them has arrived too.
+    await db.pool.query(`UPDATE giveaways SET title = 'Fence' WHERE id = $1`, [id]);
+    await expect.poll(() => client.of('giveaway:updated').length, { timeout: 15_000 }).toBe(1);
 
     const counts = client.received.filter((r) => r.event === 'giveaway:count');
     expect(counts.at(-1)?.payload).toMatchObject({
@@ -59,12 +65,14 @@ describe('ChangeRelay', () => {
   });
 
   it('announces content edits as giveaway:updated, and chains every event to the previous one with since', async () => {
-    const id = await insertGiveaway(db.pool);
-    const client = await viewer(node.url, id);
+    const id = await insertGiveaway(db.pool, [node]);
+    const client = await viewer(node, id);
     await db.pool.query(`UPDATE giveaways SET participants_count = 1 WHERE id = $1`, [id]);
-    await until(() => client.of('giveaway:count').length >= 1, 3_000, 'count event');
+    await expect
+      .poll(() => client.of('giveaway:count').length, { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(1);
     await db.pool.query(`UPDATE giveaways SET title = 'Renamed' WHERE id = $1`, [id]);
-    await until(() => client.of('giveaway:updated').length === 1, 3_000, 'updated event');
+    await expect.poll(() => client.of('giveaway:updated').length, { timeout: 15_000 }).toBe(1);
     const count = client.of('giveaway:count').at(-1) as { version: number };
     const updated = client.of('giveaway:updated')[0] as { version: number; since: number };
     expect(updated.since).toBe(count.version);
@@ -72,19 +80,19 @@ describe('ChangeRelay', () => {
     // A change nobody watches (a timestamp) sends nothing and does not move `since`.
     await db.pool.query(`UPDATE giveaways SET updated_at = now() - interval '1 second' WHERE id = $1`, [id]);
     await db.pool.query(`UPDATE giveaways SET participants_count = 2 WHERE id = $1`, [id]);
-    await until(
-      () => client.of('giveaway:count').some((c: any) => c.participants_count === 2),
-      3_000,
-      'count 2',
-    );
+    await expect
+      .poll(() => client.of('giveaway:count').some((c: any) => c.participants_count === 2), {
+        timeout: 15_000,
+      })
+      .toBe(true);
     expect((client.of('giveaway:count').at(-1) as { since: number }).since).toBe(updated.version);
   });
 
   it('delivers a status change and a completed draw as non-volatile events with winners, prizes and proof', async () => {
-    const id = await insertGiveaway(db.pool);
-    const client = await viewer(node.url, id);
+    const id = await insertGiveaway(db.pool, [node]);
+    const client = await viewer(node, id);
     await db.pool.query(`UPDATE giveaways SET status = 'pending', pending_since = now() WHERE id = $1`, [id]);
-    await until(() => client.of('giveaway:status').length === 1, 3_000, 'pending status');
+    await expect.poll(() => client.of('giveaway:status').length, { timeout: 15_000 }).toBe(1);
     expect(client.of('giveaway:status')[0]).toMatchObject({
       giveaway_id: id,
       version: await versionOf(db.pool, id),
@@ -110,7 +118,7 @@ describe('ChangeRelay', () => {
       [id],
     );
     await db.pool.query(`UPDATE giveaways SET status = 'completed', finished_at = now() WHERE id = $1`, [id]);
-    await until(() => client.of('giveaway:drawn').length === 1, 3_000, 'drawn event');
+    await expect.poll(() => client.of('giveaway:drawn').length, { timeout: 15_000 }).toBe(1);
     const version = await versionOf(db.pool, id);
     expect(client.of('giveaway:status')[1]).toMatchObject({ giveaway_id: id, version, status: 'completed' });
     expect(client.of('giveaway:drawn')[0]).toMatchObject({
@@ -138,8 +146,8 @@ describe('ChangeRelay', () => {
   });
 
   it('comes back after its LISTEN backend is terminated and delivers a change made while it was away', async () => {
-    const id = await insertGiveaway(db.pool);
-    const client = await viewer(node.url, id);
+    const id = await insertGiveaway(db.pool, [node]);
+    const client = await viewer(node, id);
     // Opened before new connections are refused, so it can still write while the listener cannot return.
     const writer = new pg.Client({ connectionString: db.url });
     await writer.connect();
@@ -150,15 +158,16 @@ describe('ChangeRelay', () => {
          WHERE datname = current_database() AND application_name LIKE 'gw-relay-listen:%'`,
       );
       expect(rowCount).toBe(1);
-      await until(() => node.relay?.isLeader === false, 3_000, 'the relay to stand down');
+      await expect.poll(() => node.relay?.isLeader, { timeout: 15_000 }).toBe(false);
       await writer.query(`UPDATE giveaways SET status = 'scheduled' WHERE id = $1`, [id]);
-      await sleep(700); // reconnect attempts fail meanwhile; the notification above went to nobody
+      // Not synchronisation: 700 ms away, in which reconnect attempts fail and nothing may reach the room.
+      await sleep(700);
       expect(client.of('giveaway:status')).toEqual([]);
     } finally {
       await adminQuery(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
       await writer.end();
     }
-    await until(() => client.of('giveaway:status').length > 0, 5_000, 'the resynced status');
+    await expect.poll(() => client.of('giveaway:status').length, { timeout: 15_000 }).toBeGreaterThan(0);
     expect(client.of('giveaway:status')[0]).toMatchObject({ giveaway_id: id, status: 'scheduled' });
     expect(node.relay?.isLeader).toBe(true);
     client.close();

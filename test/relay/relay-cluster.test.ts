@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { testKeyPrefix, testRedisUrl } from '../support/redis.ts';
-import { insertGiveaway, sleep, startNode, until, viewer, type TestNode } from './support.ts';
+import { insertGiveaway, leaderAmong, startNode, viewer, type TestNode } from './support.ts';
 
 // Two nodes sharing PostgreSQL and Redis, each with a relay and presence, as in a cluster.
 let db: TestDatabase;
@@ -12,7 +13,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   const shared = { db, redisUrl: testRedisUrl(), keyPrefix: testKeyPrefix(), presence: true };
   [a, b] = await Promise.all([startNode({ ...shared, nodeId: 'a' }), startNode({ ...shared, nodeId: 'b' })]);
-  await until(() => a.relay?.isLeader === true || b.relay?.isLeader === true, 5_000, 'a leader');
+  await leaderAmong(a, b);
 });
 afterAll(async () => {
   await Promise.allSettled([a?.stop(), b?.stop()]);
@@ -24,12 +25,14 @@ const lastWatchers = (v: { of(e: string): any[] }) =>
 
 describe('relay cluster', () => {
   it('counts watchers across nodes and drops a node’s viewers when they disconnect', async () => {
-    const id = await insertGiveaway(db.pool);
-    const onA = await Promise.all([viewer(a.url, id), viewer(a.url, id)]);
-    const onB = await Promise.all([viewer(b.url, id), viewer(b.url, id), viewer(b.url, id)]);
-    await until(() => lastWatchers(onA[0]) === 5 && lastWatchers(onB[0]) === 5, 5_000, '5 watchers');
+    const id = await insertGiveaway(db.pool, [a, b]);
+    const onA = await Promise.all([viewer(a, id), viewer(a, id)]);
+    const onB = await Promise.all([viewer(b, id), viewer(b, id), viewer(b, id)]);
+    await expect
+      .poll(() => [lastWatchers(onA[0]), lastWatchers(onB[0])], { timeout: 15_000 })
+      .toEqual([5, 5]);
     for (const v of onB) v.close();
-    await until(() => lastWatchers(onA[0]) === 2, 5_000, '2 watchers');
+    await expect.poll(() => lastWatchers(onA[0]), { timeout: 15_000 }).toBe(2);
     const event = onA[0].of('giveaway:watchers').at(-1);
     expect(event).toMatchObject({ giveaway_id: id, watchers: 2 });
     expect(event.version).toBeGreaterThanOrEqual(1);
@@ -49,38 +52,56 @@ describe('relay cluster', () => {
       [`gw-relay-lock:${leader === a ? 'a' : 'b'}`],
     );
     expect(rowCount).toBe(1);
-    await until(() => leader.relay?.isLeader === false, 1_000, 'the old leader to stand down');
-    await until(() => a.relay?.isLeader === true || b.relay?.isLeader === true, 2_000, 'a new leader');
+    const terminatedAt = Date.now();
+    await expect.poll(() => leader.relay?.isLeader, { timeout: 15_000, interval: 20 }).toBe(false);
+    const stoodDownAt = Date.now();
+    expect(stoodDownAt - terminatedAt).toBeLessThan(1_000);
+    await expect
+      .poll(() => a.relay?.isLeader === true || b.relay?.isLeader === true, { timeout: 15_000, interval: 20 })
+      .toBe(true);
+    expect(Date.now() - stoodDownAt).toBeLessThan(2_000);
     expect(a.relay?.isLeader && b.relay?.isLeader).toBe(false);
   });
 
   it('emits from one relay only, and a standby takes over within 2 s without losing a change', async () => {
     const [leader, standby] = a.relay?.isLeader ? [a, b] : [b, a];
     expect(standby.relay?.isLeader).toBe(false);
-    const id = await insertGiveaway(db.pool);
-    const client = await viewer(standby.url, id);
-    // Raw change callbacks (the draw scheduler's wake-up) fire on every node, leader or not.
+    const id = await insertGiveaway(db.pool, [a, b]);
+    const client = await viewer(standby, id);
+    // The feed (the draw scheduler's wake-up) hears changes on every node, leader or not.
     const woken = { leader: [] as string[], standby: [] as string[] };
-    const offLeader = leader.relay?.onChange((gid) => woken.leader.push(gid));
-    const offStandby = standby.relay?.onChange((gid) => woken.standby.push(gid));
+    const offLeader = leader.feed.onChange((changes) =>
+      woken.leader.push(...changes.map((c) => c.giveawayId)),
+    );
+    const offStandby = standby.feed.onChange((changes) =>
+      woken.standby.push(...changes.map((c) => c.giveawayId)),
+    );
     const seenBefore = standby.broadcasts.length; // it may have led during earlier tests
     await db.pool.query('UPDATE giveaways SET participants_count = 7 WHERE id = $1', [id]);
-    await until(() => client.of('giveaway:count').length > 0, 3_000, 'count event');
+    await expect.poll(() => client.of('giveaway:count').length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => woken, { timeout: 15_000 }).toEqual({ leader: [id], standby: [id] });
+    // Not synchronisation: the standby has heard the change; four of its 100 ms ticks pass, emitting nothing.
     await sleep(400);
     expect(client.of('giveaway:count')).toHaveLength(1);
     expect(standby.broadcasts.slice(seenBefore)).toEqual([]);
     expect(woken).toEqual({ leader: [id], standby: [id] });
-    offLeader?.();
-    offStandby?.();
+    offLeader();
+    offStandby();
 
     // The change is committed after the leader stopped emitting and while the lock changes hands.
     const stopping = leader.relay?.stop();
     await db.pool.query(`UPDATE giveaways SET status = 'scheduled' WHERE id = $1`, [id]);
     const stoppedAt = Date.now();
     await stopping;
-    const takeoverMs = await until(() => standby.relay?.isLeader === true, 2_000, 'takeover');
+    const takeoverFrom = Date.now();
+    await expect.poll(() => standby.relay?.isLeader, { timeout: 15_000, interval: 20 }).toBe(true);
+    const takeoverMs = Date.now() - takeoverFrom;
     expect(Date.now() - stoppedAt).toBeLessThan(2_000);
-    await until(() => client.of('giveaway:status').length > 0, 2_000, 'status after takeover');
+    const statusFrom = Date.now();
+    await expect
+      .poll(() => client.of('giveaway:status').length, { timeout: 15_000, interval: 20 })
+      .toBeGreaterThan(0);
+    expect(Date.now() - statusFrom).toBeLessThan(2_000);
     expect(client.of('giveaway:status').at(-1)).toMatchObject({ giveaway_id: id, status: 'scheduled' });
     expect(takeoverMs).toBeLessThan(2_000);
     client.close();

@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as db from 'zapatos/db';
+import { z } from 'zod';
+import { RequirementItemInput } from '../../schema/contract/index.ts';
 import { RequirementsService, type RequirementsServiceOptions } from '../../server/requirements/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startPrivateRedis, testKeyPrefix, testRedisUrl } from '../support/redis.ts';
@@ -41,7 +43,7 @@ async function newGiveaway(): Promise<string> {
 
 async function giveawayWith(svc: RequirementsService, input: unknown[]): Promise<string> {
   const id = await newGiveaway();
-  const rows = svc.normalizeForCreate(input, { creatorId: OLD_PREMIUM });
+  const rows = svc.normalizeForCreate(z.array(RequirementItemInput).parse(input), { creatorId: OLD_PREMIUM });
   await db.serializable(tdb.pool, (txn) => svc.insertForGiveaway(txn, id, rows));
   return id;
 }

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { vi } from 'vitest';
 import { TEST_BOT_TOKEN } from './telegram-user.ts';
 
 export const FAKE_BOT_ID = Number(TEST_BOT_TOKEN.split(':')[0]);
@@ -60,7 +61,6 @@ export class FakeTelegram {
   private nextUpdateId = 1;
   private nextMessageId = 1;
   private pollers: Array<() => void> = [];
-  private waiters: Array<() => void> = [];
 
   private constructor(
     private readonly server: http.Server,
@@ -173,26 +173,45 @@ export class FakeTelegram {
     return id;
   }
 
+  /**
+   * Forgets what earlier tests left behind: recorded calls, the world (chats, members, admins, boosts, files),
+   * scripted answers, overrides, holds and queued updates. For a beforeEach, so no test leans on another's
+   * fake state; the test then seeds the world it needs.
+   */
+  reset(): void {
+    this.calls.length = 0;
+    this.fileRequests.length = 0;
+    for (const map of [this.chats, this.members, this.admins, this.boosts, this.files]) map.clear();
+    this.scripted.clear();
+    this.overrides.clear();
+    this.holds.clear();
+    this.updates.length = 0;
+  }
+
   // --- inspection ------------------------------------------------------------------------------------
 
   callsOf(method: string): FakeCall[] {
     return this.calls.filter((c) => c.method === method);
   }
 
-  /** Waits until `predicate` holds (checked after every call). */
-  async waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'a Telegram call'): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (!predicate()) {
-      const left = until - Date.now();
-      if (left <= 0) throw new Error(`Timed out waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 200));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  /**
+   * The calls made from now on, for a test that counts what it caused while the fake's history (and work
+   * started by earlier tests) stays in place.
+   */
+  since(): { calls(): FakeCall[]; callsOf(method: string): FakeCall[] } {
+    const earlier = new Set(this.calls);
+    const calls = () => this.calls.filter((c) => !earlier.has(c));
+    return { calls, callsOf: (method) => calls().filter((c) => c.method === method) };
+  }
+
+  /** Waits until `predicate` holds. vi.waitFor (a poll, like expect.poll) also works in hooks. */
+  async waitFor(predicate: () => boolean, timeoutMs = 15_000, what = 'a Telegram call'): Promise<void> {
+    await vi.waitFor(
+      () => {
+        if (!predicate()) throw new Error(`Timed out waiting for ${what}`);
+      },
+      { timeout: timeoutMs, interval: 20 },
+    );
   }
 
   // --- HTTP ------------------------------------------------------------------------------------------
@@ -210,7 +229,6 @@ export class FakeTelegram {
     const call: FakeCall = { method: api[2] ?? '', payload, at: Date.now(), answered: false };
     if (api[1] !== this.token) return this.write(res, 401, tgError(401, 'Unauthorized'), call);
     this.calls.push(call);
-    this.notify();
     const held = this.holds.get(call.method) ?? 0;
     if (held > 0) {
       this.holds.set(call.method, held - 1);
@@ -234,7 +252,6 @@ export class FakeTelegram {
       call.answered = true;
       call.answer = answer;
     }
-    this.notify();
   }
 
   private serveFile(token: string, path: string, res: http.ServerResponse): void {
@@ -247,10 +264,6 @@ export class FakeTelegram {
     }
     res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': String(file.bytes.length) });
     res.end(file.bytes);
-  }
-
-  private notify(): void {
-    for (const wake of this.waiters.splice(0)) wake();
   }
 
   private chat(ref: unknown): Record<string, any> | undefined {
@@ -332,6 +345,7 @@ export class FakeTelegram {
       while (this.updates.length > 0 && (this.updates[0]?.update_id ?? 0) < offset) this.updates.shift();
     }
     if (this.updates.length === 0 && timeoutSec > 0) {
+      // Not synchronisation: Telegram's long polling, held until an update arrives or `timeout` passes.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutSec * 1000);
         this.pollers.push(() => {

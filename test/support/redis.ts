@@ -3,7 +3,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { freePort } from './free-port.ts';
 
@@ -32,26 +31,23 @@ export async function startPrivateRedis(opts: { password?: string } = {}): Promi
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      proc = spawn('redis-server', args, { stdio: 'ignore' });
-      for (let i = 0; i < 100; i++) {
-        const probe = new Redis({
-          port,
-          lazyConnect: true,
-          password: opts.password,
-          retryStrategy: () => null,
-        });
-        probe.on('error', () => undefined);
-        try {
-          await probe.connect();
-          await probe.ping();
-          probe.disconnect();
-          return;
-        } catch {
-          probe.disconnect();
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-      throw new Error(`redis-server on ${port} did not start`);
+      const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+      proc = child;
+      // redis-server logs this once it accepts connections; it exits instead if it cannot start.
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (!output.includes('Ready to accept connections')) return;
+          child.off('exit', onExit);
+          child.stdout.off('data', onData);
+          resolve();
+        };
+        const onExit = () => reject(new Error(`redis-server on ${port} did not start:\n${output}`));
+        child.stdout.on('data', onData);
+        child.once('exit', onExit);
+      });
+      child.stdout.resume(); // later log lines are dropped, so they never fill the pipe
     },
     async stop() {
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;

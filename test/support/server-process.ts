@@ -22,7 +22,15 @@ export function spawnServer(env: Record<string, string | undefined>, cwd = ROOT)
     ['--import', 'tsx', fileURLToPath(new URL('server/main.ts', `file://${ROOT}/`))],
     {
       cwd,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, SERVER_PORT: '0', REALTIME_PORT: '0', ...env },
+      // SANDBOX off unless a test asks: it would write DATA_DIR/sandbox-secret (.data/ in the worktree).
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SERVER_PORT: '0',
+        REALTIME_PORT: '0',
+        SANDBOX: 'off',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -59,6 +67,7 @@ export function spawnServer(env: Record<string, string | undefined>, cwd = ROOT)
       const seen = lines.find((l) => pattern.test(l));
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
+        // Not a sleep: the deadline of the wait for the line.
         const timer = setTimeout(
           () => reject(new Error(`timed out waiting for ${pattern}; output:\n${lines.join('\n')}`)),
           timeoutMs,

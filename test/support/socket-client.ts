@@ -6,11 +6,17 @@ export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export async function connectSocket(
   port: number,
-  opts: { auth?: Record<string, string>; transports?: Array<'websocket' | 'polling'> } = {},
+  opts: {
+    auth?: Record<string, string>;
+    transports?: Array<'websocket' | 'polling'>;
+    /** Sent with the handshake (both transports), e.g. X-Forwarded-For. */
+    extraHeaders?: Record<string, string>;
+  } = {},
 ): Promise<TestSocket> {
   const socket: TestSocket = io(`http://127.0.0.1:${port}`, {
     transports: opts.transports ?? ['websocket'],
     auth: opts.auth ?? {},
+    ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
     reconnection: false,
     forceNew: true,
   });
@@ -39,6 +45,7 @@ export function nextEvent<T = any>(
   timeoutMs = 10_000,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
+    // Not a sleep: the deadline of the wait for the event.
     const timer = setTimeout(() => {
       socket.off(event, handler as never);
       reject(new Error(`no ${event} within ${timeoutMs} ms`));

@@ -1,7 +1,7 @@
 // Signs Mini App init-data the way Telegram does (the library's own `sign`), for a test bot token.
 import { sign } from '@telegram-apps/init-data-node';
 
-export const TEST_BOT_TOKEN = '123456789:TEST-token-abcdefghijklmnopqrstuvwxyz';
+export const TEST_BOT_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0';
 
 export interface TestUser {
   id: number;

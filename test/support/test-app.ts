@@ -1,20 +1,35 @@
-// Builds the real app (createApp, the production composition root) against a test database.
-import { createApp, type App } from '../../server/app.ts';
+// Builds the real server (createServer, the production composition root) against a test database.
+import { createServer, type Server, type ServerOptions } from '../../server/composition/index.ts';
 import { loadConfig } from '../../server/config/index.ts';
 
 export interface TestApp {
-  app: App;
+  app: Server;
   url: string;
   stop(): Promise<void>;
 }
 
 export async function startTestApp(
   env: Record<string, string>,
-  opts: { waitReady?: boolean } = {},
+  opts: { waitReady?: boolean } & ServerOptions = {},
 ): Promise<TestApp> {
-  const config = loadConfig({ SERVER_PORT: '0', REALTIME_PORT: '0', LOG_LEVEL: 'silent', ...env });
-  const app = createApp(config);
+  const { waitReady, ...serverOptions } = opts;
+  const config = loadConfig({
+    SERVER_PORT: '0',
+    REALTIME_PORT: '0',
+    LOG_LEVEL: 'silent',
+    // Off unless a test asks: the sandbox would write DATA_DIR/sandbox-secret (.data/ in the worktree).
+    SANDBOX: 'off',
+    ...env,
+  });
+  const app = createServer(config, serverOptions);
   await app.start();
-  if (opts.waitReady !== false) await app.whenReady();
-  return { app, url: `http://127.0.0.1:${app.httpPort}`, stop: () => app.stop() };
+  if (waitReady !== false) await app.whenReady();
+  return {
+    app,
+    // A getter: a node without the api role has no HTTP port.
+    get url() {
+      return `http://127.0.0.1:${app.httpPort}`;
+    },
+    stop: () => app.stop(),
+  };
 }

@@ -15,6 +15,7 @@ import {
   userIds,
 } from '../draws/support.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { passClaimDeadline } from '../support/claim-deadline.ts';
 
 // Debian's chromium (apt-get install chromium); CI installs it. No silent skip: a missing browser fails here.
 const CHROMIUM = '/usr/bin/chromium';
@@ -62,9 +63,9 @@ describe('the verify page', () => {
       participants: people,
       tickets: { [people[5] ?? 0]: 4 },
     });
-    expect(await service.closeGiveaway(id)).toBe('completed');
-    await service.reroll({ userId: 42, isAdmin: false }, id, 2, { reason: 'declined' });
-    const bundle = (await service.getProof(id)) as RandomProofBundle;
+    expect(await service.execution.closeAndDraw(id)).toBe('completed');
+    await service.rerolls.reroll({ userId: 42, isAdmin: false }, id, 2, { reason: 'declined' });
+    const bundle = (await service.proofs.getProof(id)) as RandomProofBundle;
 
     const { page, foreign } = await open(id);
     await page.waitForSelector('#verdict[data-state="ok"]', { timeout: 30_000 });
@@ -80,9 +81,13 @@ describe('the verify page', () => {
       ['selection', 'true'],
       ['rerolls', 'true'],
     ]);
-    const winners = await page.$$eval('#winners li', (lis) => lis.map((li) => li.textContent));
-    const holders = [bundle.winners[0]?.user_id, bundle.rerolls[0]?.by_user_id, bundle.winners[2]?.user_id];
-    expect(winners).toEqual(holders.map((u, i) => `Place ${i + 1}: user ${u}`));
+    const winners = await page.$$eval('#winners .place-chain', (spans) => spans.map((s) => s.textContent));
+    const [w1, w2, w3] = bundle.winners.map((w) => w.user_id);
+    expect(winners).toEqual([
+      `Place 1: user ${w1} (drawn)`,
+      `Place 2: user ${w2} (drawn) → user ${bundle.rerolls[0]?.by_user_id} (next reserve; declined)`,
+      `Place 3: user ${w3} (drawn)`,
+    ]);
     expect(await page.locator('#commitment').textContent()).toContain(bundle.seed_commitment);
 
     await page.fill('#user-id', String(people[5]));
@@ -96,9 +101,56 @@ describe('the verify page', () => {
     await page.close();
   }, 60_000);
 
+  it('follows each place through unclaimed rerolls to its holder, its claim, or the empty place it became', async () => {
+    const id = await createGiveaway(database.pool, {
+      winners: 3,
+      reserves: 1,
+      participants: userIds(30, 8_300_000),
+    });
+    await database.pool.query(`UPDATE giveaways SET claim_window = 600 WHERE id = $1`, [id]);
+    expect(await service.execution.closeAndDraw(id)).toBe('completed');
+    const bundle = (await service.proofs.getProof(id)) as RandomProofBundle;
+    const [w1, w2, w3] = bundle.winners.map((w) => Number(w.user_id));
+    await service.claims.claim({ userId: w3 as number, isAdmin: false }, id);
+    await passClaimDeadline(database.pool, id, [1, 2]);
+    expect(await service.claims.expire(id, 1)).toBe('rerolled');
+    expect(await service.claims.expire(id, 2)).toBe('vacated');
+
+    const { page } = await open(id);
+    await page.waitForSelector('#verdict[data-state="ok"]', { timeout: 30_000 });
+    const places = await page.$$eval('#winners li', (lis) =>
+      lis.map((li) => [
+        li.querySelector('.place-chain')?.textContent,
+        li.querySelector('.place-state')?.textContent,
+      ]),
+    );
+    expect(places).toEqual([
+      [
+        `Place 1: user ${w1} (drawn) → user ${bundle.reserves[0]} (next reserve; unclaimed)`,
+        expect.stringMatching(/^claim by \d{4}-/),
+      ],
+      [`Place 2: user ${w2} (drawn)`, '→ empty: not claimed in time, no reserve left'],
+      [`Place 3: user ${w3} (drawn)`, '✓ claimed'],
+    ]);
+
+    // A holder the proof does not lead to (the winners table edited by hand) fails the page.
+    await database.pool.query(`UPDATE winners SET user_id = $2 WHERE giveaway_id = $1 AND place = 3`, [
+      id,
+      42,
+    ]);
+    await page.close();
+    // A fresh page (and HTTP cache): the public routes may be cached for a few seconds.
+    const again = await open(id);
+    await again.page.waitForSelector('#verdict[data-state="fail"]', { timeout: 30_000 });
+    expect(await verdict(again.page).textContent()).toMatch(
+      /place 3 is held by someone the proof does not name/,
+    );
+    await again.page.close();
+  }, 60_000);
+
   it('shows a tampered proof as not verified, at the step that fails', async () => {
     const id = await createGiveaway(database.pool, { winners: 2, participants: userIds(50, 8_100_000) });
-    expect(await service.closeGiveaway(id)).toBe('completed');
+    expect(await service.execution.closeAndDraw(id)).toBe('completed');
     // Someone edits the stored proof: place 1 now names another entrant.
     await database.pool.query(
       `UPDATE draw_proofs SET bundle = jsonb_set(bundle, '{winners,0,user_id}', to_jsonb(8100049)) WHERE giveaway_id = $1`,
@@ -121,7 +173,8 @@ describe('the verify page', () => {
     const res = await fetch(`${http.url}/verify/${id}`);
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'.*connect-src 'self'/);
     const { page } = await open(id);
-    await page.waitForFunction(`document.querySelector('#verdict')?.textContent?.includes('Not drawn yet')`);
+    // A locator, not waitForFunction: a string predicate is eval'd in the page, which its CSP forbids.
+    await page.locator('#verdict', { hasText: 'Not drawn yet' }).waitFor();
     expect(await verdict(page).getAttribute('data-state')).toBe('pending');
     await page.close();
     expect((await fetch(`${http.url}/verify/not-a-giveaway`)).status).toBe(400);

@@ -16,10 +16,20 @@ import { CREDENTIAL_CODES, GiveawayError } from '../errors.ts';
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
 type ServerEvents = ServerToClientEvents;
-export type EventKind = 'count' | 'status' | 'drawn' | 'rerolled' | 'updated' | 'watchers';
+export type EventKind =
+  'count' | 'status' | 'drawn' | 'rerolled' | 'winner_changed' | 'claimed' | 'updated' | 'watchers';
 type Route = (kind: EventKind, payload: { giveaway_id: string; version: number }) => void;
 
-const EVENTS: readonly EventKind[] = ['count', 'status', 'drawn', 'rerolled', 'updated', 'watchers'];
+const EVENTS: readonly EventKind[] = [
+  'count',
+  'status',
+  'drawn',
+  'rerolled',
+  'winner_changed',
+  'claimed',
+  'updated',
+  'watchers',
+];
 const unavailable = (message: string) => new GiveawayError(message, { code: 'UNAVAILABLE', status: 0 });
 
 export interface ConnectionOptions {
@@ -37,6 +47,9 @@ export class Connection {
   private handshake: Credential | null = null;
   private pending: Credential | null = null;
   private refusals = 0;
+  /** The server ended the session (ban, revoked key): never reconnect on our own. */
+  private ended = false;
+  private refreshing: Promise<boolean> | null = null;
 
   constructor(
     private readonly opts: ConnectionOptions,
@@ -45,7 +58,7 @@ export class Connection {
 
   /** Starts connecting on first use. */
   open(): void {
-    if (this.socket && this.state === 'failed') {
+    if (this.socket && this.state === 'failed' && !this.ended) {
       // A new watch or command after a refusal: try once more with whatever the auth option gives now.
       this.refusals = 0;
       this.set('connecting');
@@ -68,6 +81,7 @@ export class Connection {
     });
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
+      if (this.ended) return this.set('failed');
       this.set('reconnecting');
       // The server closed us on purpose (a restart, a drain): the manager does not retry that, we do.
       if (reason === 'io server disconnect') setTimeout(() => this.reconnect(), 500 + Math.random() * 1_500);
@@ -78,6 +92,16 @@ export class Connection {
       void this.refused(
         new GiveawayError(data?.message ?? err.message, { code: data?.code ?? 'UNAUTHORIZED' }),
       );
+    });
+    // Init-data is about to expire (or did): fetch fresh init-data from the auth function and present it.
+    socket.on('session:expiring', () => void this.refreshSession());
+    socket.on('session:expired', (e) => {
+      this.lastError = new GiveawayError(e.reason, { code: e.code });
+      void this.refreshSession();
+    });
+    socket.on('session:ended', (e) => {
+      this.ended = true;
+      this.lastError = new GiveawayError(e.reason, { code: e.code });
     });
     for (const kind of EVENTS) {
       socket.on(`giveaway:${kind}`, (payload: { giveaway_id: string; version: number }) => {
@@ -135,6 +159,41 @@ export class Connection {
       socket.once('disconnect', lost);
       socket.emit(event, payload, (ack: Ack<T>) => finish(null, ack));
     });
+  }
+
+  /**
+   * Sends fresh init-data (from the auth function) over the open socket with `auth:refresh`, so an init-data
+   * session goes on past its expiry without reconnecting. Resolves true when the server accepted it.
+   */
+  refreshSession(): Promise<boolean> {
+    const socket = this.socket;
+    if (
+      !socket?.connected ||
+      !this.credentials.refreshable ||
+      !this.handshake ||
+      !('initData' in this.handshake)
+    )
+      return Promise.resolve(false);
+    this.refreshing ??= (async () => {
+      try {
+        const next = await this.credentials.fresh();
+        if (!next || !('initData' in next)) return false;
+        const ack = (await socket
+          .timeout(10_000)
+          .emitWithAck('auth:refresh', { init_data: next.initData })) as Ack<{ expires_at: string }>;
+        if (!ack.ok) {
+          this.lastError = new GiveawayError(ack.error.message, { code: ack.error.code });
+          return false;
+        }
+        this.handshake = next;
+        return true;
+      } catch {
+        return false;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
   }
 
   close(): void {

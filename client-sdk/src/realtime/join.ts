@@ -43,6 +43,8 @@ export async function joinOverSocket(
       return { status: ack.status };
     } catch (err) {
       const error = toGiveawayError(err);
+      // The socket's init-data expired: present fresh init-data once and try again.
+      if (error.code === 'INIT_DATA_EXPIRED' && attempt < retries && (await conn.refreshSession())) continue;
       if (!error.retryable || attempt >= retries || conn.state === 'closed' || conn.state === 'failed')
         throw error;
       const backoff = error.retryAfter !== undefined ? error.retryAfter * 1_000 : 250 * 2 ** attempt;

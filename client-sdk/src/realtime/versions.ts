@@ -48,3 +48,42 @@ export function applyEvent(
   if (kind === 'status') next.status = payload.status as GiveawaySnapshot['status'];
   return { dropped: false, gap, view: next };
 }
+
+/** Kinds that tell something happened (not only a state): their handlers must hear each one. */
+const OCCURRENCES = new Set<EventKind>(['drawn', 'rerolled', 'winner_changed', 'claimed']);
+const REMEMBERED = 256;
+
+/**
+ * Which occurrences a watch has announced. A snapshot refresh (after `updated`, say) can overtake the event of
+ * a change it already includes: the state then drops the event as old, yet the handler must still hear it. So an
+ * occurrence dropped by the state is announced anyway when it happened after the watch began and was not
+ * announced before (a repeat after a relay failover is not).
+ */
+export class OccurrenceLog {
+  private readonly seen = new Set<string>();
+
+  /** `since`: the version of the watch's first snapshot; what happened at or before it is history. */
+  constructor(private readonly since: () => number | undefined) {}
+
+  /** Records an occurrence the state applied. */
+  applied(kind: EventKind, payload: Payload): void {
+    if (OCCURRENCES.has(kind)) this.remember(keyOf(kind, payload));
+  }
+
+  /** Whether a dropped event is an occurrence the handler has not heard yet (recording it if so). */
+  announceDropped(kind: EventKind, payload: Payload): boolean {
+    const since = this.since();
+    if (!OCCURRENCES.has(kind) || since === undefined || !(payload.version > since)) return false;
+    const key = keyOf(kind, payload);
+    if (this.seen.has(key)) return false;
+    this.remember(key);
+    return true;
+  }
+
+  private remember(key: string): void {
+    this.seen.add(key);
+    if (this.seen.size > REMEMBERED) this.seen.delete(this.seen.values().next().value as string);
+  }
+}
+
+const keyOf = (kind: EventKind, p: Payload): string => JSON.stringify([kind, p.version, p.place, p.user_id]);

@@ -2,6 +2,7 @@
 // (re)subscribe on every (re)connect and take the snapshot; drop events older than the state; apply the next
 // one; on a version gap apply it and fetch a fresh snapshot.
 import type {
+  ClaimedEvent,
   CountEvent,
   DrawnEvent,
   GiveawaySnapshot,
@@ -9,10 +10,11 @@ import type {
   StatusEvent,
   UpdatedEvent,
   WatchersEvent,
+  WinnerChangedEvent,
 } from '../contract.ts';
 import { GiveawayError, toGiveawayError } from '../errors.ts';
 import type { Connection, ConnectionState, EventKind } from './connection.ts';
-import { applyEvent, type VersionClock } from './versions.ts';
+import { applyEvent, OccurrenceLog, type VersionClock } from './versions.ts';
 
 /**
  * Where a watch stands: `live` once it holds a snapshot and is connected; `failed` after a refusal.
@@ -45,6 +47,13 @@ export interface WatchHandlers {
   drawn?(event: DrawnEvent): void;
   /** A winner's place went to someone else; the view's winners follow with a refreshed snapshot. */
   rerolled?(event: RerolledEvent): void;
+  /**
+   * A place changed hands: a reroll of any reason, or its claim deadline passed (`reason: 'unclaimed'`);
+   * `user_id` null means no reserve was left and the place stays empty. A refreshed snapshot follows.
+   */
+  winnerChanged?(event: WinnerChangedEvent): void;
+  /** A winner claimed their place (giveaways with a claim window). A refreshed snapshot follows. */
+  claimed?(event: ClaimedEvent): void;
   /** Something a viewer reads changed (title, prizes, rules); a refreshed snapshot follows. */
   updated?(event: UpdatedEvent): void;
   watchers?(event: WatchersEvent): void;
@@ -75,6 +84,20 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+/** Handler name of each event kind (snake_case on the wire, camelCase in WatchHandlers). */
+const HANDLER_OF: Record<EventKind, keyof WatchHandlers> = {
+  count: 'count',
+  status: 'status',
+  drawn: 'drawn',
+  rerolled: 'rerolled',
+  winner_changed: 'winnerChanged',
+  claimed: 'claimed',
+  updated: 'updated',
+  watchers: 'watchers',
+};
+/** Events whose details (winners, claims, edited fields) are only in the snapshot. */
+const REFETCH = new Set<EventKind>(['drawn', 'rerolled', 'winner_changed', 'claimed', 'updated']);
+
 const STALE_RETRIES = 5;
 const MAX_RETRIES = 5;
 /** At most one gap-triggered resync per second per watch: a burst of gaps costs one snapshot, not many. */
@@ -85,6 +108,9 @@ export class Watch implements Subscription {
   watchers: number | null = null;
   state: WatchState = 'connecting';
   private clock: VersionClock | null = null;
+  /** The version of the first snapshot: occurrences after it reach their handlers even when a refresh overtook them. */
+  private startVersion: number | undefined;
+  private readonly occurrences = new OccurrenceLog(() => this.startVersion);
   private buffered: Array<[EventKind, { version: number }]> = [];
   private syncing: Promise<void> | null = null;
   private again: SnapshotReason | null = null;
@@ -203,6 +229,7 @@ export class Watch implements Subscription {
       return this.set('live');
     }
     this.stale = 0;
+    this.startVersion ??= snapshot.version;
     this.view = snapshot;
     this.clock = {
       version: snapshot.version,
@@ -230,13 +257,19 @@ export class Watch implements Subscription {
       return;
     }
     const result = applyEvent(this.view, this.clock, kind, payload);
-    if (result.dropped) return;
+    const handler = (this.handlers as Partial<Record<string, (event: unknown) => void>>)[HANDLER_OF[kind]];
+    if (result.dropped) {
+      // The state already holds it (a refresh overtook the event), but the handler has not heard of it.
+      if (this.occurrences.announceDropped(kind, payload)) handler?.(payload);
+      return;
+    }
+    this.occurrences.applied(kind, payload);
     this.view = result.view;
     if (kind === 'watchers') this.watchers = (payload as WatchersEvent).watchers;
-    (this.handlers as Partial<Record<EventKind, (event: unknown) => void>>)[kind]?.(payload);
+    handler?.(payload);
     if (kind !== 'watchers') this.handlers.update?.(this.view);
     if (result.gap) this.gapSync();
-    else if (kind === 'drawn' || kind === 'rerolled' || kind === 'updated') {
+    else if (REFETCH.has(kind)) {
       // What changed is only in the snapshot (winners' names and prizes, edited fields); spread the refresh
       // over a second so a crowd of watchers does not stampede.
       setTimeout(() => void this.sync('refresh'), Math.random() * 1_000);

@@ -2,7 +2,6 @@
 import type { ExportLinkResponse, PrizeTemplate, RequirementTemplate } from '../contract.ts';
 import type { Http } from '../http.ts';
 import type { ApiKey, CreatedApiKey, User, UserStatus } from '../types.ts';
-import { giveawayPath } from './giveaways.ts';
 
 /** `client.users`. @example const me = await client.users.me() */
 export interface UsersApi {
@@ -42,37 +41,34 @@ export interface ExportsApi {
 
 export function usersApi(http: Http): UsersApi {
   return {
-    me: async () => (await http.request<User>('GET', '/api/v1/users/me')).data,
+    me: async () => (await http.op<User>('getMe')).data,
     setStatus: async (userId, status) =>
-      (await http.request<UserStatus>('PUT', `/api/v1/users/${userId}/status`, { json: { status } })).data,
+      (await http.op<UserStatus>('setUserStatus', { id: userId }, { json: { status } })).data,
   };
 }
 
 export function apiKeysApi(http: Http): ApiKeysApi {
   return {
-    create: async (name) =>
-      (await http.request<CreatedApiKey>('POST', '/api/v1/api-keys', { json: { name } })).data,
-    list: async () => (await http.request<ApiKey[]>('GET', '/api/v1/api-keys')).data,
+    create: async (name) => (await http.op<CreatedApiKey>('createApiKey', {}, { json: { name } })).data,
+    list: async () => (await http.op<ApiKey[]>('listApiKeys')).data,
     revoke: async (id) => {
-      await http.request('DELETE', `/api/v1/api-keys/${encodeURIComponent(id)}`, { as: 'none' });
+      await http.op('revokeApiKey', { id }, { as: 'none' });
     },
   };
 }
 
 export function templatesApi(http: Http): TemplatesApi {
   return {
-    requirements: async () =>
-      (await http.request<RequirementTemplate[]>('GET', '/api/v1/requirements/templates')).data,
-    prizes: async () => (await http.request<PrizeTemplate[]>('GET', '/api/v1/prizes/templates')).data,
+    requirements: async () => (await http.op<RequirementTemplate[]>('listRequirementTemplates')).data,
+    prizes: async () => (await http.op<PrizeTemplate[]>('listPrizeTemplates')).data,
   };
 }
 
 export function exportsApi(http: Http): ExportsApi {
   const text = { as: 'text', headers: { Accept: 'text/csv' } } as const;
   return {
-    csv: async (id) => (await http.request<string>('GET', giveawayPath(id, '/stats.csv'), text)).data,
-    link: async (id) =>
-      (await http.request<ExportLinkResponse>('GET', giveawayPath(id, '/export-link'))).data,
+    csv: async (id) => (await http.op<string>('downloadWinnersCsv', { id }, text)).data,
+    link: async (id) => (await http.op<ExportLinkResponse>('createExportLink', { id })).data,
     download: async (url) => (await http.request<string>('GET', url, { ...text, auth: false })).data,
   };
 }

@@ -1,5 +1,6 @@
 // REST methods of the Telegram side: the caller's channels, the bot-presence probe, public channel info and
 // the proxied channel avatar (present when the server runs with a bot token).
+import { operationPath } from '../contract.ts';
 import type { ChannelInfo, CheckBulkBody, CheckBulkResponse } from '../contract.ts';
 import type { Http } from '../http.ts';
 
@@ -23,21 +24,11 @@ export interface ChannelsApi {
 
 export function channelsApi(http: Http, baseUrl: string): ChannelsApi {
   return {
-    mine: async () => (await http.request<ChannelInfo[]>('GET', '/api/v1/users/me/channels')).data,
+    mine: async () => (await http.op<ChannelInfo[]>('listMyChannels')).data,
     checkBulk: async (body) =>
-      (
-        await http.request<CheckBulkResponse>('POST', '/api/v1/requirements/channels/check-bulk', {
-          json: body,
-        })
-      ).data,
+      (await http.op<CheckBulkResponse>('checkChannelsBulk', {}, { json: body })).data,
     info: async (username) =>
-      (
-        await http.request<ChannelInfo>(
-          'GET',
-          `/api/v1/channels/${encodeURIComponent(username.replace(/^@/, ''))}/info`,
-        )
-      ).data,
-    avatarUrl: (chat) =>
-      `${baseUrl.replace(/\/+$/, '')}/api/public/channels/${encodeURIComponent(String(chat))}/avatar`,
+      (await http.op<ChannelInfo>('getChannelInfo', { username: username.replace(/^@/, '') })).data,
+    avatarUrl: (chat) => baseUrl.replace(/\/+$/, '') + operationPath('getChannelAvatar', { chat }),
   };
 }

@@ -6,7 +6,10 @@ import type {
   Entrant,
   InclusionProofResponse,
   ManualCandidatesResponse,
+  OperationId,
   ProofBundleResponse,
+  ExtendClaimBody,
+  ExtendClaimResult,
   RerollBody,
   RerollResult,
 } from '../contract.ts';
@@ -14,7 +17,6 @@ import type { Http } from '../http.ts';
 import { paginate, type Paginated } from '../paginate.ts';
 import type { VerifyReport } from '../verify/report.ts';
 import { verifyDraw, type VerifyDrawOptions } from '../verify/verify-draw.ts';
-import { giveawayPath } from './giveaways.ts';
 
 /**
  * A winners list to upload: text (one user id or @username per line) or a file/Blob.
@@ -46,6 +48,12 @@ export interface DrawsApi {
   verify(id: string, options?: VerifyDrawOptions): Promise<VerifyReport>;
   /** `POST /giveaways/:id/winners/:place/reroll` (owner, admin). @example await client.draws.reroll(id, 1, { reason: 'unclaimed' }) */
   reroll(id: string, place: number, body: RerollBody): Promise<RerollResult>;
+  /**
+   * `POST /giveaways/:id/winners/:place/extend-claim` (owner, admin): moves that holder's claim deadline by
+   * `seconds` (default: the giveaway's claim_window), once per holder.
+   * @example await client.draws.extendClaim(id, 1, { seconds: 3600 })
+   */
+  extendClaim(id: string, place: number, body?: ExtendClaimBody): Promise<ExtendClaimResult>;
   /** `POST /giveaways/:id/manual-candidates` (multipart `file`, or text/plain for a string). @example await client.draws.uploadManualCandidates(id, '123\n@alice') */
   uploadManualCandidates(id: string, list: CandidateList): Promise<ManualCandidatesResponse>;
   /** `POST /giveaways/manual-candidates/preview`: check a list without storing it. @example await client.draws.previewManualCandidates(file, id) */
@@ -57,12 +65,20 @@ export interface DrawsApi {
 }
 
 export function drawsApi(http: Http, anonymous: boolean): DrawsApi {
-  const get = async <T>(path: string, query?: Record<string, string | number | undefined>) =>
-    (await http.request<T>('GET', path, { query })).data;
+  type Params = Record<string, string | number>;
+  const get = async <T>(
+    op: OperationId,
+    params: Params,
+    query?: Record<string, string | number | undefined>,
+  ) => (await http.op<T>(op, params, { query })).data;
   // Proofs are public data: a viewer reads them where no credential is asked for.
-  const proofPath = (id: string, rest: string) =>
-    anonymous ? `/api/public/giveaways/${encodeURIComponent(id)}${rest}` : giveawayPath(id, rest);
-  const upload = async (path: string, list: CandidateList, fields: Record<string, string> = {}) => {
+  const proofOp = <A extends OperationId, P extends OperationId>(user: A, pub: P) => (anonymous ? pub : user);
+  const upload = async (
+    op: OperationId,
+    params: Params,
+    list: CandidateList,
+    fields: Record<string, string> = {},
+  ) => {
     const text = typeof list === 'string';
     let body: RequestInit['body'] = list as string;
     if (!text) {
@@ -73,48 +89,50 @@ export function drawsApi(http: Http, anonymous: boolean): DrawsApi {
     }
     const headers: Record<string, string> = text ? { 'Content-Type': 'text/plain; charset=utf-8' } : {};
     const query = text ? fields : undefined;
-    return (await http.request<ManualCandidatesResponse>('POST', path, { body, headers, query })).data;
+    return (await http.op<ManualCandidatesResponse>(op, params, { body, headers, query })).data;
   };
   const api: DrawsApi = {
-    proof: (id) => get(proofPath(id, '/proof')),
-    commitment: (id) => get(`/api/public/giveaways/${encodeURIComponent(id)}/commitment`),
+    proof: (id) => get(proofOp('getProof', 'getPublicProof'), { id }),
+    commitment: (id) => get('getPublicCommitment', { id }),
     entrants: (id, { limit } = {}) =>
       paginate(async (cursor) => {
         const page = await get<{ entrants: Entrant[]; next_cursor: string | null }>(
-          proofPath(id, '/entrants'),
+          proofOp('listEntrants', 'listPublicEntrants'),
+          { id },
           { cursor, limit },
         );
         return { items: page.entrants, nextCursor: page.next_cursor };
       }),
     async allEntrants(id) {
-      const { data } = await http.request<string>('GET', proofPath(id, '/entrants'), {
-        query: { format: 'ndjson' },
-        headers: { Accept: 'application/x-ndjson' },
-        as: 'text',
-      });
+      const { data } = await http.op<string>(
+        proofOp('listEntrants', 'listPublicEntrants'),
+        { id },
+        {
+          query: { format: 'ndjson' },
+          headers: { Accept: 'application/x-ndjson' },
+          as: 'text',
+        },
+      );
       return data.split('\n').flatMap((line) => (line ? [JSON.parse(line) as Entrant] : []));
     },
     inclusionProof: (id, userId) =>
       userId === undefined && !anonymous
-        ? get(giveawayPath(id, '/inclusion-proof'))
-        : get(proofPath(id, `/inclusion/${userId ?? ''}`)),
+        ? get('getInclusionProof', { id })
+        : get(proofOp('getInclusion', 'getPublicInclusion'), { id, user_id: userId ?? '' }),
     async verify(id, options) {
       const [bundle, entrants] = await Promise.all([api.proof(id), api.allEntrants(id)]);
       return verifyDraw(bundle, entrants, options);
     },
     reroll: async (id, place, body) =>
-      (await http.request<RerollResult>('POST', giveawayPath(id, `/winners/${place}/reroll`), { json: body }))
-        .data,
-    uploadManualCandidates: (id, list) => upload(giveawayPath(id, '/manual-candidates'), list),
+      (await http.op<RerollResult>('rerollWinner', { id, place }, { json: body })).data,
+    extendClaim: async (id, place, body = {}) =>
+      (await http.op<ExtendClaimResult>('extendClaim', { id, place }, { json: body })).data,
+    uploadManualCandidates: (id, list) => upload('uploadManualCandidates', { id }, list),
     previewManualCandidates: (list, giveawayId) =>
-      upload(
-        '/api/v1/giveaways/manual-candidates/preview',
-        list,
-        giveawayId ? { giveaway_id: giveawayId } : {},
-      ),
-    loadedWinners: (id) => get(giveawayPath(id, '/list-loaded-winners')),
+      upload('previewManualCandidates', {}, list, giveawayId ? { giveaway_id: giveawayId } : {}),
+    loadedWinners: (id) => get('listLoadedWinners', { id }),
     clearLoadedWinners: async (id) => {
-      await http.request('DELETE', giveawayPath(id, '/loaded-winners'), { as: 'none' });
+      await http.op('clearLoadedWinners', { id }, { as: 'none' });
     },
   };
   return api;

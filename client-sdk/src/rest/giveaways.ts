@@ -2,14 +2,17 @@
 // delete, join, tickets and the caller's requirement check.
 import type {
   CheckRequirementsResponse,
+  ClaimResult,
   CreateGiveawayBody,
   GiveawayStatus,
   GiveawayView,
   ListQuery,
   NotificationsResponse,
+  OperationId,
   PrepareMessageResponse,
   UpdateGiveawayBody,
 } from '../contract.ts';
+import { OPERATION_ROUTES } from '../contract.ts';
 import type { Http } from '../http.ts';
 import { paginate, type Paginated } from '../paginate.ts';
 import type { JoinResult, TicketsResult } from '../types.ts';
@@ -54,6 +57,12 @@ export interface GiveawaysApi {
   delete(id: string): Promise<void>;
   /** `POST /giveaways/:id/join` (idempotent). For the socket path see `client.join`. @example await client.giveaways.join(id) */
   join(id: string): Promise<JoinResult>;
+  /**
+   * `POST /giveaways/:id/claim`: the caller claims the place they won, within the giveaway's claim window.
+   * Repeats answer `already_claimed`; after the deadline it fails with CONFLICT.
+   * @example const { place } = await client.giveaways.claim(id)
+   */
+  claim(id: string): Promise<ClaimResult>;
   /** `POST /giveaways/:id/tickets` (admin). @example await client.giveaways.grantTickets(id, { user_id: 7, ticket_count: 2 }) */
   grantTickets(id: string, body: { user_id: number; ticket_count: number }): Promise<TicketsResult>;
   /** `GET /giveaways/:id/check-requirements`. @example const { all_met } = await client.giveaways.checkRequirements(id) */
@@ -64,36 +73,46 @@ export interface GiveawaysApi {
   prepareMessage(id: string): Promise<PrepareMessageResponse>;
 }
 
-export const giveawayPath = (id: string, rest = '') => `/api/v1/giveaways/${encodeURIComponent(id)}${rest}`;
-
 export function giveawaysApi(http: Http): GiveawaysApi {
-  const call = async <T>(method: string, path: string, json?: unknown) =>
-    (await http.request<T>(method, path, { json, as: method === 'DELETE' ? 'none' : 'json' })).data;
-  const list = (path: string, options: ListOptions = {}) =>
+  const call = async <T>(id: OperationId, params: Record<string, string | number> = {}, json?: unknown) => {
+    const as = OPERATION_ROUTES[id].method === 'delete' ? 'none' : 'json';
+    return (await http.op<T>(id, params, { json, as })).data;
+  };
+  const list = (id: OperationId, params: Record<string, string | number>, options: ListOptions = {}) =>
     paginate<GiveawayView>(async (cursor) => {
       // A cursor continues where the previous page ended, so an offset applies to the first page only.
       const query = cursor ? { ...options, offset: undefined, cursor } : options;
-      const { data, headers } = await http.request<GiveawayView[]>('GET', path, { query });
+      const { data, headers } = await http.op<GiveawayView[]>(id, params, { query });
       return { items: data, nextCursor: headers.get('X-Next-Cursor') };
     });
+  const MINE = {
+    all: 'listMyGiveaways',
+    active: 'listMyActiveGiveaways',
+    history: 'listMyFinishedGiveaways',
+  } as const;
   return {
-    create: (body) => call('POST', '/api/v1/giveaways', body),
-    get: (id) => call('GET', giveawayPath(id)),
-    list: (options) => list('/api/v1/giveaways', options),
-    listMine: (filter = 'all', options) => list(`/api/v1/giveaways/me/${filter}`, options),
+    create: (body) => call('createGiveaway', {}, body),
+    get: (id) => call('getGiveaway', { id }),
+    list: (options) => list('listGiveaways', {}, options),
+    listMine: (filter = 'all', options) => list(MINE[filter], {}, options),
     listJoined: (filter = 'active', options) =>
-      list(`/api/v1/giveaways/me/${filter === 'active' ? 'participated' : 'participation/history'}`, options),
+      list(filter === 'active' ? 'listMyParticipations' : 'listMyParticipationHistory', {}, options),
     listByCreator: (creatorId, { finished, ...options } = {}) =>
-      list(`/api/v1/users/${creatorId}/giveaways${finished ? '/finished' : ''}`, options),
-    update: (id, body) => call('PUT', giveawayPath(id), body),
-    setStatus: (id, status) => call('PATCH', giveawayPath(id, '/status'), { status }),
-    cancel: (id) => call('POST', giveawayPath(id, '/cancel')),
-    recreate: (id) => call('POST', giveawayPath(id, '/recreate')),
-    delete: (id) => call('DELETE', giveawayPath(id)),
-    join: (id) => call('POST', giveawayPath(id, '/join')),
-    grantTickets: (id, body) => call('POST', giveawayPath(id, '/tickets'), body),
-    checkRequirements: (id) => call('GET', giveawayPath(id, '/check-requirements')),
-    notifications: (id) => call('GET', giveawayPath(id, '/notifications')),
-    prepareMessage: (id) => call('POST', giveawayPath(id, '/prepare-message')),
+      list(
+        finished ? 'listCreatorFinishedGiveaways' : 'listCreatorGiveaways',
+        { creator_id: creatorId },
+        options,
+      ),
+    update: (id, body) => call('updateGiveaway', { id }, body),
+    setStatus: (id, status) => call('setGiveawayStatus', { id }, { status }),
+    cancel: (id) => call('cancelGiveaway', { id }),
+    recreate: (id) => call('recreateGiveaway', { id }),
+    delete: (id) => call('deleteGiveaway', { id }),
+    join: (id) => call('joinGiveaway', { id }),
+    claim: (id) => call('claimGiveaway', { id }),
+    grantTickets: (id, body) => call('addTickets', { id }, body),
+    checkRequirements: (id) => call('checkRequirements', { id }),
+    notifications: (id) => call('listNotifications', { id }),
+    prepareMessage: (id) => call('prepareShareMessage', { id }),
   };
 }

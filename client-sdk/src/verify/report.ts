@@ -24,6 +24,24 @@ export interface VerifyStep {
 }
 
 /**
+ * Who held one place, in order: the drawn winner, then each replacement with the reroll that made it and where
+ * it came from (`reserve`: the next unused reserve of the proof, as an unclaimed place always is; `stream`:
+ * reserves were used up and the draw continued). Every link was replayed, so each is checked.
+ *
+ * @example
+ * for (const p of report.places) console.log(p.place, p.holders.map((h) => h.user_id).join(' → '));
+ */
+export interface PlaceChain {
+  readonly place: number;
+  readonly holders: ReadonlyArray<{
+    readonly user_id: string;
+    readonly via: 'draw' | 'reserve' | 'stream';
+    /** The reroll's reason (`unclaimed`, `declined`, …); absent for the drawn winner. */
+    readonly reason?: string;
+  }>;
+}
+
+/**
  * What verifyDraw found. `ok` is true only when every step is ok.
  *
  * @example
@@ -40,6 +58,8 @@ export interface VerifyReport {
   readonly steps: readonly VerifyStep[];
   /** Who holds each place after rerolls, as canonical decimal user ids (when the draw could be replayed). */
   readonly winners: ReadonlyArray<{ readonly place: number; readonly user_id: string }>;
+  /** Each place's chain of holders (random draws that could be replayed; empty otherwise). */
+  readonly places: readonly PlaceChain[];
 }
 
 export class ReportBuilder {
@@ -64,7 +84,11 @@ export class ReportBuilder {
     return problems.length === 0 ? (this.pass(step, okMessage), true) : this.fail(step, problems.join('; '));
   }
 
-  build(mode: VerifyReport['mode'], winners: VerifyReport['winners'] = []): VerifyReport {
+  build(
+    mode: VerifyReport['mode'],
+    winners: VerifyReport['winners'] = [],
+    places: VerifyReport['places'] = [],
+  ): VerifyReport {
     const failed = this.steps.find((s) => !s.ok && !s.skipped);
     return {
       ok: this.steps.every((s) => s.ok),
@@ -73,6 +97,7 @@ export class ReportBuilder {
       failedStep: failed?.step ?? null,
       steps: this.steps,
       winners,
+      places,
     };
   }
 }

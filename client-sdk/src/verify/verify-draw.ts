@@ -77,7 +77,8 @@ export async function verifyDraw(
     r.blocked('rerolls', 'entrants');
     return r.build('random');
   }
-  return r.build('random', replaySelection(b, columns, r));
+  const replayed = replaySelection(b, columns, r);
+  return r.build('random', replayed.winners, replayed.places);
 }
 
 function checkCommitment(b: Rec, options: VerifyDrawOptions, r: ReportBuilder): void {

@@ -58,6 +58,8 @@ export function demoSource(on: SourceHandlers, opts: { seconds: number; now: () 
       sponsors: [],
       requirements: [],
       winners: [],
+      claim_window: null,
+      vacant_places: [],
       seed_commitment: hex(32),
       // Quicknet's round numbering (3 s rounds since its genesis), so the number looks like a real one.
       beacon: {
@@ -91,6 +93,9 @@ export function demoSource(on: SourceHandlers, opts: { seconds: number; now: () 
       name: username,
       avatar_url: '',
       prizes: [PRIZES[i] ?? { title: 'Prize', description: '', quantity: 1 }],
+      claim_deadline: null,
+      claimed_at: null,
+      claim_extended_at: null,
     }));
     on.update(change({ status: 'completed' }));
     on.drawn({

@@ -121,6 +121,15 @@ function main(): void {
       targets.rerolled(event);
       reveal.play();
     },
+    // An unclaimed place passing to a reserve spins like any reroll; one left empty says so in the list.
+    winnerChanged(event) {
+      targets.winnerChanged(event);
+      reveal.play();
+    },
+    claimed(event) {
+      targets.claimed(event);
+      reveal.refresh();
+    },
     watchers: (n) => view.watchers(n),
     connection(state) {
       view.connection(state);

@@ -97,6 +97,24 @@ export class Reveal {
     this.renderList();
   }
 
+  /** Places left empty: shown once no spin is landing on them. */
+  private vacantRows(): HTMLElement[] {
+    return this.targets
+      .vacant()
+      .filter((place) => !this.shown.has(place))
+      .map((place) => {
+        const li = el('li', this.listed.has(place) ? 'winner vacant new' : 'winner vacant');
+        li.dataset.place = String(place);
+        li.dataset.vacant = 'true';
+        li.append(
+          el('b', 'w-place', String(place)),
+          el('span', 'w-name', this.t.unclaimed),
+          el('span', 'w-prize'),
+        );
+        return li;
+      });
+  }
+
   private async run(): Promise<void> {
     this.running = true;
     this.opts.onChange();
@@ -175,6 +193,10 @@ export class Reveal {
         const li = el('li', this.listed.get(w.place) === w.userId ? 'winner' : 'winner new');
         li.dataset.place = String(w.place);
         li.dataset.userId = String(w.userId);
+        if (w.claimed) {
+          li.classList.add('claimed');
+          li.dataset.claimed = 'true';
+        }
         li.append(
           el('b', 'w-place', String(w.place)),
           el('span', 'w-name', w.label ?? `${this.t.winner} #${w.place}`),
@@ -182,7 +204,10 @@ export class Reveal {
         );
         return li;
       });
-    this.ui.list.replaceChildren(...rows);
+    const all = [...rows, ...this.vacantRows()].sort(
+      (a, b) => Number(a.dataset.place) - Number(b.dataset.place),
+    );
+    this.ui.list.replaceChildren(...all);
     this.listed = new Map([...this.shown].map(([place, w]) => [place, w.userId]));
   }
 }

@@ -1,7 +1,13 @@
 // Where the overlay's state comes from: the live giveaway through the SDK's watch (which carries out the
 // resync rules of docs/realtime.md), or the demo simulation. Both speak this one interface.
 import { createClient } from '../../../client-sdk/src/client.ts';
-import type { DrawnEvent, GiveawaySnapshot, RerolledEvent } from '../../../schema/contract/realtime.ts';
+import type {
+  ClaimedEvent,
+  DrawnEvent,
+  GiveawaySnapshot,
+  RerolledEvent,
+  WinnerChangedEvent,
+} from '../../../schema/contract/realtime.ts';
 
 export type Connection = 'connecting' | 'live' | 'offline' | 'missing';
 
@@ -12,6 +18,8 @@ export interface SourceHandlers {
   update(view: GiveawaySnapshot): void;
   drawn(event: DrawnEvent): void;
   rerolled(event: RerolledEvent): void;
+  winnerChanged(event: WinnerChangedEvent): void;
+  claimed(event: ClaimedEvent): void;
   watchers(count: number): void;
   connection(state: Connection): void;
 }
@@ -43,6 +51,8 @@ export function liveSource(giveawayId: string, realtimeUrl: string, on: SourceHa
       update: (view) => on.update(view),
       drawn: (event) => on.drawn(event),
       rerolled: (event) => on.rerolled(event),
+      winnerChanged: (event) => on.winnerChanged(event),
+      claimed: (event) => on.claimed(event),
       watchers: (event) => on.watchers(event.watchers),
       state: (state) => {
         if (state === 'live') on.connection('live');

@@ -25,6 +25,7 @@ const EN = {
   commitment: 'Seed commitment',
   verify: 'Verify the draw',
   rerolled: 'New winner',
+  unclaimed: 'Unclaimed: no reserve left',
   demo: 'Demo',
   winner: 'Winner',
 };
@@ -54,6 +55,7 @@ const RU: Text = {
   commitment: 'Коммитмент сида',
   verify: 'Проверить розыгрыш',
   rerolled: 'Новый победитель',
+  unclaimed: 'Не забрали: резервов нет',
   demo: 'Демо',
   winner: 'Победитель',
 };

@@ -10,19 +10,24 @@ import { isNoSslError, sslOptions } from './ssl.ts';
 export interface Database {
   target: PgTarget;
   pool: pg.Pool;
-  /** Ends the pool, then stops embedded PostgreSQL if we started it. */
+  /** Ends the pool, then stops embedded PostgreSQL if we started it (last: nothing of ours still uses it). */
   close(): Promise<void>;
 }
+
+/** How long close() waits for checked-out clients before stopping embedded PostgreSQL under them. */
+const POOL_END_WAIT_MS = 2_000;
 
 export async function openDatabase(
   config: DatabaseConfig,
   logger: Logger,
   appName: string,
+  /** Aborted when the process stops during boot: an embedded PostgreSQL being started is stopped again. */
+  signal?: AbortSignal,
 ): Promise<Database> {
   let target: PgTarget;
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (config.kind === 'embedded') {
-    const embedded = await startEmbeddedPostgres({ ...config, logger });
+    const embedded = await startEmbeddedPostgres({ ...config, logger, signal });
     target = { connectionString: embedded.connectionString, ssl: false };
     stopEmbedded = () => embedded.stop();
   } else {
@@ -39,7 +44,14 @@ export async function openDatabase(
     target,
     pool,
     async close() {
-      await pool.end().catch(() => undefined);
+      // pool.end() waits for every checked-out client; one a stuck caller never releases must not keep
+      // PostgreSQL up. Its connection is then closed by PostgreSQL's fast shutdown (or by process exit).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        pool.end().catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, POOL_END_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
       await stopEmbedded?.();
     },
   };

@@ -4,8 +4,10 @@ import { randomUUID } from 'node:crypto';
 import cors from 'cors';
 import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
-import type { Logger } from '../logger.ts';
+import { serializeError, type Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { TrustFn } from '../client-ip.ts';
+import { scrubSecrets } from '../scrub-secrets.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 
 export const JSON_BODY_LIMIT = '256kb';
@@ -15,6 +17,8 @@ export interface HttpAppOptions {
   logger: Logger;
   metrics: Metrics;
   origin: string;
+  /** TRUST_PROXY compiled: whose X-Forwarded-For sets `req.ip` (rate limits key on it). */
+  trustProxy: TrustFn;
   ops: Router;
   /** Mounted in order after the ops routes. */
   routers: Array<{ path: string; router: Router }>;
@@ -23,7 +27,7 @@ export interface HttpAppOptions {
 export function createHttpApp(opts: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', opts.trustProxy);
   app.set('query parser', 'simple');
 
   app.use(
@@ -39,11 +43,14 @@ export function createHttpApp(opts: HttpAppOptions): Express {
       autoLogging: { ignore: (req) => /^\/(live|ready|health|metrics)$/.test(req.url ?? '') },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
       serializers: {
+        // The URL without its credentials: `?init_data=` is a documented way to authenticate, and export
+        // links carry their one-time token in the path. Headers are not logged at all.
         req: (req: { id: unknown; method: unknown; url: unknown }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: typeof req.url === 'string' ? scrubSecrets(req.url) : req.url,
         }),
+        err: serializeError,
         res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
       },
     }),

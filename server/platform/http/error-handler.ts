@@ -45,6 +45,12 @@ function fromBodyParser(err: unknown): AppError | undefined {
     case 'request.aborted':
       return new AppError('VALIDATION', 'Request body was aborted.');
     default:
-      return undefined;
+      break;
   }
+  // A body that says gzip or deflate but is not (zlib's Z_DATA_ERROR, wrapped by body-parser as a 400 with no type).
+  const { status, code } = (err ?? {}) as { status?: unknown; code?: unknown };
+  if (status === 400 && typeof code === 'string' && code.startsWith('Z_')) {
+    return new AppError('VALIDATION', 'Request body does not match its Content-Encoding.');
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
-// Operations endpoints: /live (process up), /ready (migrated and dependencies answer), /health (details),
+// Operations endpoints: /live (process up), /ready (started, not draining, PostgreSQL answers), /health
+// (every dependency, for alerts),
 // /metrics (Prometheus). None needs authentication; none reveals hosts, SQL or secrets.
 import { Router } from 'express';
 import type { HealthChecker } from '../health.ts';
@@ -23,9 +24,13 @@ export function opsRoutes(deps: { health: HealthChecker; metrics: Metrics; readi
   router.get('/ready', async (_req, res) => {
     const { started, draining } = deps.readiness;
     const report = await deps.health.check();
-    const ready = started && !draining && report.status === 'ok';
+    // PostgreSQL holds all state: without it nothing works. Without Redis a node still serves (REST and joins
+    // go to PostgreSQL, watchers are fed from PostgreSQL by the local relay, rate limits fall back to memory):
+    // taking every node out of the load balancer during a Redis outage would turn it into a full outage.
+    const ready = started && !draining && report.postgres.ok;
     res.status(ready ? 200 : 503).json({
       ready,
+      degraded: ready && report.status !== 'ok',
       started,
       draining,
       deps: { postgres: report.postgres, redis: report.redis },

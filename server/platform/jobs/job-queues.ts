@@ -2,7 +2,7 @@
 // once JobQueue.start() created it, so adding a kind of side effect means adding a row here.
 import type PgBoss from 'pg-boss';
 
-export const JOB_QUEUES = ['notify-winner', 'notify-creator', 'post-results'] as const;
+export const JOB_QUEUES = ['notify-winner', 'notify-creator', 'post-results', 'webhook-deliver'] as const;
 export type JobName = (typeof JOB_QUEUES)[number];
 
 /** Where a job lands after its last failed attempt: kept for operators, never worked automatically. */

@@ -13,5 +13,11 @@ export {
   DEFAULT_RATE_LIMIT_SETTINGS,
   type RateSpec,
   type RateLimitSettings,
-} from './rate-limit-settings.ts';
-export { createRateLimits, type RateLimits, type ActionLimit, type RateLimitDeps } from './rate-limits.ts';
+} from '../../config/index.ts';
+export {
+  createRateLimits,
+  type RateLimits,
+  type ActionLimit,
+  type RateLimitDeps,
+  type SocketLimits,
+} from './rate-limits.ts';

@@ -2,6 +2,7 @@
 // retry_after and Retry-After, written by the error middleware.
 import type { Request, RequestHandler } from 'express';
 import type { RateLimiter } from './create-rate-limiter.ts';
+import { normalizeIp } from '../client-ip.ts';
 import { consumeAll } from './consume.ts';
 
 export type RateKey = (req: Request) => string | undefined;
@@ -28,5 +29,8 @@ export const byUser: RateKey = (req) => {
   return typeof userId === 'number' ? String(userId) : undefined;
 };
 
-/** The client address as Express resolved it through the trusted proxies (app's `trust proxy`). */
-export const byIp: RateKey = (req) => req.ip;
+/**
+ * The client address as Express resolved it through the trusted proxies (app's `trust proxy`, TRUST_PROXY),
+ * spelled as the socket handshake spells it, so REST and sockets draw on one budget per address.
+ */
+export const byIp: RateKey = (req) => (req.ip === undefined ? undefined : normalizeIp(req.ip));

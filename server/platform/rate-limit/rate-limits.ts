@@ -1,4 +1,4 @@
-// The app's rate-limited actions (join, create), built once from RateLimitSettings: an Express middleware
+// The app's rate-limited actions (join, create, probe), built once from RateLimitSettings: an Express middleware
 // and a plain consume for sockets and the bot, each taking one point per user and one per IP.
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
@@ -6,7 +6,7 @@ import type { Redis } from '../redis.ts';
 import { consumeAll } from './consume.ts';
 import { createRateLimiter, type RateLimiter } from './create-rate-limiter.ts';
 import { byIp, byUser, rateLimit } from './rate-limit-middleware.ts';
-import type { RateLimitSettings, RateSpec } from './rate-limit-settings.ts';
+import type { RateLimitSettings, RateSpec } from '../../config/index.ts';
 
 export interface ActionLimit {
   /** Mount after `authenticate`, so the per-user key exists. */
@@ -15,10 +15,21 @@ export interface ActionLimit {
   consume(who: { userId?: number; ip?: string }): Promise<void>;
 }
 
+/** Per-IP caps on Socket.IO connections (the realtime server applies them at the handshake). */
+export interface SocketLimits {
+  maxPerIp: number;
+  /** One point per handshake, keyed by client IP, over one second. */
+  handshakes: RateLimiter;
+}
+
 export interface RateLimits {
   enabled: boolean;
   join: ActionLimit;
   create: ActionLimit;
+  /** Channel lookups that may reach the Bot API (check-bulk, channel info). */
+  probe: ActionLimit;
+  /** undefined with RATE_LIMIT=off: no caps. */
+  socket: SocketLimits | undefined;
 }
 
 export interface RateLimitDeps {
@@ -33,11 +44,23 @@ const passThrough: ActionLimit = {
 };
 
 export function createRateLimits(settings: RateLimitSettings, deps: RateLimitDeps): RateLimits {
-  if (!settings.enabled) return { enabled: false, join: passThrough, create: passThrough };
+  if (!settings.enabled) {
+    return { enabled: false, join: passThrough, create: passThrough, probe: passThrough, socket: undefined };
+  }
   return {
     enabled: true,
     join: actionLimit('join', settings.joinPerUser, settings.joinPerIp, deps),
     create: actionLimit('create', settings.createPerUser, settings.createPerIp, deps),
+    probe: actionLimit('probe', settings.probePerUser, settings.probePerIp, deps),
+    socket: {
+      maxPerIp: settings.socketMaxPerIp,
+      handshakes: createRateLimiter({
+        ...deps,
+        name: 'socket-handshake-ip',
+        points: settings.socketHandshakesPerSecPerIp,
+        durationSec: 1,
+      }),
+    },
   };
 }
 

@@ -7,11 +7,13 @@ import { createRedis, type Redis } from '../redis.ts';
 
 export interface AdapterHandle {
   adapter: ReturnType<typeof createShardedAdapter> | undefined;
+  /** The adapter's publish and subscribe connections (what RedisPath watches); none in single-node mode. */
+  clients: readonly Redis[];
   close(): Promise<void>;
 }
 
 export function createAdapter(redis: RedisConfig | null, logger: Logger, name: string): AdapterHandle {
-  if (!redis) return { adapter: undefined, close: () => Promise.resolve() };
+  if (!redis) return { adapter: undefined, clients: [], close: () => Promise.resolve() };
   const pub: Redis = createRedis(redis, logger, `${name}:adapter-pub`, { waitForConnection: true });
   const sub: Redis = createRedis(redis, logger, `${name}:adapter-sub`, { waitForConnection: true });
   void pub.connect().catch(() => undefined);
@@ -23,6 +25,7 @@ export function createAdapter(redis: RedisConfig | null, logger: Logger, name: s
       channelPrefix: `${redis.keyPrefix}sio`,
       subscriptionMode: 'dynamic',
     }),
+    clients: [pub, sub],
     async close() {
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },

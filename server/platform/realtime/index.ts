@@ -6,4 +6,6 @@ export {
   type RealtimeServer,
 } from './realtime-server.ts';
 export { createAdapter, type AdapterHandle } from './adapter.ts';
+export { RedisPath, type DeliveryMode, type DeliveryPath, type RedisPathOptions } from './redis-path.ts';
+export { SocketAdmission, type SocketAdmissionOptions } from './socket-admission.ts';
 export { assertNativeUws } from './uws.ts';

@@ -1,6 +1,6 @@
 // The realtime role's server: Socket.IO 4.8 attached to a uWebSockets.js app on REALTIME_PORT, with
-// compression off, small payload limits, CORS from SERVER_ORIGIN, and the handshake request dropped after
-// connect (it pins memory per connection). Both websocket and polling transports are served.
+// compression off, small payload limits, CORS from SERVER_ORIGIN, and the handshake request, headers and
+// credentials dropped after connect (they pin memory per connection). Both websocket and polling transports are served.
 import { Server } from 'socket.io';
 import type {
   ClientToServerEvents,
@@ -10,6 +10,8 @@ import type {
 } from '../../../schema/contract/index.ts';
 import type { Logger } from '../logger.ts';
 import type { AdapterHandle } from './adapter.ts';
+import { installFastPublish } from './fast-publish.ts';
+import type { SocketAdmission } from './socket-admission.ts';
 import { assertNativeUws } from './uws.ts';
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -28,6 +30,8 @@ export async function startRealtimeServer(opts: {
   origin: string;
   adapter: AdapterHandle;
   logger: Logger;
+  /** Resolves client IPs (TRUST_PROXY) and applies the per-IP caps, on every new connection. */
+  admission: SocketAdmission;
   setup(io: RealtimeIo): void;
 }): Promise<RealtimeServer> {
   const uWS = assertNativeUws();
@@ -41,11 +45,23 @@ export async function startRealtimeServer(opts: {
     pingTimeout: 20_000,
     connectTimeout: 10_000,
     serveClient: false,
+    allowRequest: opts.admission.allowRequest,
     ...(opts.adapter.adapter ? { adapter: opts.adapter.adapter } : {}),
   });
   io.attachApp(app, { compression: uWS.DISABLED, maxBackpressure: 1024 * 1024, idleTimeout: 0 } as never);
-  io.engine.on('connection', (raw: { request: unknown }) => {
+  installFastPublish(io as never, app);
+  io.engine.on('connection', (raw: Parameters<SocketAdmission['onConnection']>[0]) => {
+    opts.admission.onConnection(raw);
     raw.request = null;
+  });
+  // Before any other middleware (auth included): a refused connection costs no database work.
+  io.use(opts.admission.middleware);
+  // Middlewares (auth) have read the handshake by `connection`: keep only the address. The headers, query and
+  // credentials (initData, API key) would otherwise stay in memory for the connection's whole life.
+  io.on('connection', (socket) => {
+    socket.handshake.headers = {};
+    socket.handshake.query = {};
+    socket.handshake.auth = {};
   });
   app.get('/live', (res) => {
     res.writeHeader('content-type', 'application/json').end('{"status":"ok"}');

@@ -4,7 +4,8 @@
 import { verifyInclusion, type InclusionProof } from '../../../client-sdk/src/verify/inclusion.ts';
 import { verifyDraw, type DrawBundle } from '../../../client-sdk/src/verify/verify-draw.ts';
 import type { EntrantInput } from '../../../client-sdk/src/verify/entrants.ts';
-import type { DrawCommitmentResponse } from '../../../schema/contract/draws.ts';
+import type { PlaceChain, VerifyReport } from '../../../client-sdk/src/verify/report.ts';
+import type { DrawCommitmentResponse, PublicClaimsResponse } from '../../../schema/contract/draws.ts';
 import { page } from './dom.ts';
 
 const path = page.pathname();
@@ -93,17 +94,72 @@ async function run(): Promise<void> {
       return li;
     }),
   );
-  page
-    .byId('winners')
-    .replaceChildren(...report.winners.map((w) => page.el('li', `Place ${w.place}: user ${w.user_id}`)));
+  const claims = await getJson<PublicClaimsResponse>(`${api}/claims`).catch(() => null);
+  const mismatched = showPlaces(report, claims);
+  const ok = report.ok && mismatched.length === 0;
   say(
     verdict,
-    report.ok ? 'ok' : 'fail',
-    report.ok
+    ok ? 'ok' : 'fail',
+    ok
       ? `Verified: ${entrants.length} entrants, the winners reproduce exactly.`
-      : `NOT verified: the ${report.failedStep ?? 'proof'} check failed.`,
+      : report.ok
+        ? `NOT verified: place ${mismatched.join(', ')} is held by someone the proof does not name.`
+        : `NOT verified: the ${report.failedStep ?? 'proof'} check failed.`,
   );
   enableInclusion((bundle as { entrants_root: string }).entrants_root);
+}
+
+const HOW: Record<PlaceChain['holders'][number]['via'], string> = {
+  draw: 'drawn',
+  reserve: 'next reserve',
+  stream: 'drawn on (reserves used up)',
+};
+
+/**
+ * Each place from the drawn winner through every replacement the proof records (each replayed by the verifier,
+ * so a replacement shown as "next reserve" was exactly that), then where the place stands now. Returns the
+ * places whose current holder the proof does not lead to.
+ */
+function showPlaces(report: VerifyReport, claims: PublicClaimsResponse | null): number[] {
+  const now = new Map((claims?.places ?? []).map((p) => [p.place, p]));
+  const mismatched: number[] = [];
+  const chains: readonly PlaceChain[] =
+    report.places.length > 0
+      ? report.places
+      : report.winners.map((w) => ({
+          place: w.place,
+          holders: [{ user_id: w.user_id, via: 'draw' as const }],
+        }));
+  page.byId('winners').replaceChildren(
+    ...chains.map((chain) => {
+      const li = page.el('li');
+      li.setAttribute('data-place', String(chain.place));
+      const links = chain.holders.map((h) =>
+        h.reason ? `→ user ${h.user_id} (${HOW[h.via]}; ${h.reason})` : `user ${h.user_id} (${HOW[h.via]})`,
+      );
+      const last = chain.holders.at(-1);
+      const current = now.get(chain.place);
+      let state = '';
+      if (current?.vacant) {
+        state = '→ empty: not claimed in time, no reserve left';
+        li.setAttribute('data-vacant', 'true');
+      } else if (current && last && String(current.user_id) !== last.user_id) {
+        state = `✗ held now by user ${current.user_id}, whom the proof does not name`;
+        mismatched.push(chain.place);
+      } else if (current?.claimed_at) {
+        state = '✓ claimed';
+        li.setAttribute('data-claimed', 'true');
+      } else if (current?.claim_deadline) {
+        state = `claim by ${current.claim_deadline}`;
+      }
+      li.append(
+        page.el('span', `Place ${chain.place}: ${links.join(' ')}`, 'place-chain'),
+        ...(state ? [page.el('span', state, 'place-state')] : []),
+      );
+      return li;
+    }),
+  );
+  return mismatched;
 }
 
 function enableInclusion(root: string): void {

@@ -1,14 +1,7 @@
-// A worker node in its own process, for crash tests: the production Telegram features with only the worker
-// role (notification job handlers). The parent kills it with SIGKILL mid-send and starts another.
-import { createTelegramFeatures } from '../../../server/bot/index.ts';
-import { AuthService } from '../../../server/auth/index.ts';
-import { GiveawaysService } from '../../../server/giveaways/index.ts';
-import { JoinBatcher, JoinsService } from '../../../server/joins/index.ts';
-import { createLogger } from '../../../server/platform/index.ts';
-import { JobQueue } from '../../../server/platform/jobs/index.ts';
-import { RequirementsService } from '../../../server/requirements/index.ts';
-import { createCommitment } from '../../../server/draws/commitment.ts';
-import pg from 'pg';
+// A worker node in its own process, for crash tests: the production server (createServer) with only the
+// worker role, so its notification job handlers run exactly as in production. The parent kills it with
+// SIGKILL mid-send and starts another.
+import { startTestApp } from '../../support/test-app.ts';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -16,40 +9,25 @@ const env = (name: string) => {
   return value;
 };
 
-const logger = createLogger('silent');
-const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: 4 });
-const jobs = new JobQueue({
-  connectionString: env('DATABASE_URL'),
-  ssl: false,
-  logger,
-  poolMax: 2,
-  retry: { limit: 3, delaySec: 0, backoff: false },
-});
-await jobs.start();
-const requirements = new RequirementsService({ pool, logger, redis: null, keyPrefix: 'gwtest:' });
-const giveaways = new GiveawaysService({
-  pool,
-  requirements,
-  draws: { createCommitment, finalizeManual: () => Promise.reject(new Error('unused')) },
-  debug: true,
-});
-const joins = new JoinsService({ pool, batcher: new JoinBatcher({ pool, logger }), requirements });
-const features = createTelegramFeatures({
-  token: env('BOT_TOKEN'),
-  apiRoot: env('BOT_API_ROOT'),
-  publicBaseUrl: 'http://public.test',
-  pool,
-  redis: null,
-  keyPrefix: 'gwtest:',
-  logger,
-  jobs,
-  requirements,
-  joins,
-  giveaways,
-  auth: new AuthService({ pool, botToken: env('BOT_TOKEN'), initDataTtlSec: 86_400, adminIds: [] }),
-  throttle: { globalPerSec: 1000, privatePerSec: 100, groupPerMin: 6000 },
-  notificationLeaseSec: Number(env('LEASE_SEC')),
-  workOptions: { pollingIntervalSeconds: 0.2, batchSize: 5 },
-});
-features.registerWorkers();
+await startTestApp(
+  {
+    ROLES: 'worker',
+    DATABASE_URL: env('DATABASE_URL'),
+    DB_AUTO_MIGRATE: 'false',
+    BOT_TOKEN: env('BOT_TOKEN'),
+    BOT_API_ROOT: env('BOT_API_ROOT'),
+    PUBLIC_BASE_URL: 'http://public.test',
+    DEBUG: 'true',
+  },
+  {
+    jobs: { poolMax: 2, retry: { limit: 3, delaySec: 0, backoff: false } },
+    tuning: {
+      telegram: {
+        throttle: { globalPerSec: 1000, privatePerSec: 100, groupPerMin: 6000 },
+        notificationLeaseSec: Number(env('LEASE_SEC')),
+        workOptions: { pollingIntervalSeconds: 0.2, batchSize: 5 },
+      },
+    },
+  },
+);
 process.stdout.write('worker ready\n');

@@ -130,11 +130,14 @@ describe('schema constraints', () => {
     const id = rows[0]?.id;
     await db.pool.query(`UPDATE giveaways SET participants_count = 5 WHERE id = $1`, [id]);
     await db.pool.query(`UPDATE giveaways SET participants_count = 5 WHERE id = $1`, [id]); // No change: no bump.
-    await new Promise((r) => setTimeout(r, 100));
+    // A fence: notifications arrive in commit order, so once this one is in, any from the statements above is.
+    await db.pool.query(`SELECT pg_notify('giveaway_changed', '"fence"')`);
+    await expect.poll(() => payloads.at(-1), { timeout: 15_000 }).toBe('fence');
     listener.release();
     expect(payloads).toEqual([
       { giveaway_id: id, version: 1, op: 'insert' },
       { giveaway_id: id, version: 2, op: 'update' },
+      'fence',
     ]);
   });
 });

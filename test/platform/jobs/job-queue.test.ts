@@ -58,14 +58,6 @@ async function inTransaction<T>(
   }
 }
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('Timed out waiting for a condition');
-    await sleep(50);
-  }
-}
-
 const fast = { pollingIntervalSeconds: 0.5 };
 
 describe('JobQueue', () => {
@@ -79,14 +71,16 @@ describe('JobQueue', () => {
       node.enqueue(tx, 'notify-winner', { giveaway_id: 'g1', user_id: 42 }),
     );
 
-    await waitFor(() => seen.length === 1);
+    await expect.poll(() => seen.length, { timeout: 15_000 }).toBe(1);
     expect(seen[0]).toMatchObject({
       id,
       name: 'notify-winner',
       data: { giveaway_id: 'g1', user_id: 42 },
       retryCount: 0,
     });
-    await waitFor(async () => (await node.countByState('notify-winner')).completed === 1);
+    await expect
+      .poll(async () => (await node.countByState('notify-winner')).completed, { timeout: 15_000 })
+      .toBe(1);
   });
 
   it('leaves no job behind when the transaction rolls back', async () => {
@@ -111,7 +105,9 @@ describe('JobQueue', () => {
 
     await inTransaction(tdb.pool, (tx) => node.enqueue(tx, 'notify-creator', { giveaway_id: 'g2' }));
 
-    await waitFor(async () => (await node.countByState('notify-creator')).completed === 1);
+    await expect
+      .poll(async () => (await node.countByState('notify-creator')).completed, { timeout: 15_000 })
+      .toBe(1);
     expect(attempts).toEqual([0, 1]);
   });
 
@@ -129,7 +125,9 @@ describe('JobQueue', () => {
 
     await inTransaction(tdb.pool, (tx) => node.enqueue(tx, 'post-results', { giveaway_id: 'g3' }));
 
-    await waitFor(async () => (await node.countByState('post-results')).failed === 1);
+    await expect
+      .poll(async () => (await node.countByState('post-results')).failed, { timeout: 15_000 })
+      .toBe(1);
     expect(attempts).toBe(2);
     expect((await node.countByState('post-results-dead')).created).toBe(1);
   });
@@ -150,9 +148,21 @@ describe('JobQueue', () => {
     try {
       await c1.query('BEGIN');
       await c2.query('BEGIN');
+      const c2Pid = (await c2.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
       const a = await node.enqueue(c1, 'notify-winner', { k: 'g:3' }, { singletonKey: 'g:3' });
       const pending = node.enqueue(c2, 'notify-winner', { k: 'g:3' }, { singletonKey: 'g:3' });
-      await sleep(100);
+      await expect
+        .poll(
+          async () =>
+            (
+              await tdb.pool.query<{ wait: string | null }>(
+                'SELECT wait_event_type AS wait FROM pg_stat_activity WHERE pid = $1',
+                [c2Pid],
+              )
+            ).rows[0]?.wait,
+          { timeout: 15_000, message: "the second enqueue to block on the first's row" },
+        )
+        .toBe('Lock');
       await c1.query('COMMIT');
       expect(await pending).toBe(a);
       await c2.query('COMMIT');
@@ -179,9 +189,13 @@ describe('JobQueue', () => {
     const schema = freshSchema();
     const [a, b] = await Promise.all([startNode(schema), startNode(schema)]);
     const deliveries: Array<{ node: string; id: string }> = [];
+    // Handlers hold their jobs until both nodes have one, so neither can drain the queue alone.
+    let bothWorking!: () => void;
+    const gate = new Promise<void>((resolve) => (bothWorking = resolve));
     const handler = (node: string) => async (job: Job) => {
       deliveries.push({ node, id: job.id });
-      await sleep(100); // Long enough that one node cannot drain the queue before the other polls.
+      if (new Set(deliveries.map((d) => d.node)).size === 2) bothWorking();
+      await gate;
     };
     a?.work('post-results', handler('a'), { batchSize: 5, ...fast });
     b?.work('post-results', handler('b'), { batchSize: 5, ...fast });
@@ -191,8 +205,11 @@ describe('JobQueue', () => {
       for (let i = 0; i < total; i++) await a?.enqueue(tx, 'post-results', { i });
     });
 
-    await waitFor(async () => (await a?.countByState('post-results'))?.completed === total);
-    await sleep(700); // A duplicate would show up within one more polling round.
+    await expect
+      .poll(async () => (await a?.countByState('post-results'))?.completed, { timeout: 20_000 })
+      .toBe(total);
+    // Not synchronisation: a duplicate would show up within one more polling round (0.5 s) of either node.
+    await sleep(700);
     expect(deliveries).toHaveLength(total);
     expect(new Set(deliveries.map((d) => d.id)).size).toBe(total);
     expect(deliveries.some((d) => d.node === 'a')).toBe(true);

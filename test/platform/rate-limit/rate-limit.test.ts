@@ -17,16 +17,9 @@ import {
   rateSpec,
 } from '../../../server/platform/rate-limit/index.ts';
 import { startPrivateRedis, testKeyPrefix, testRedisUrl } from '../../support/redis.ts';
+import { compileTrust } from '../../../server/platform/client-ip.ts';
 
 const silent = createLogger('silent');
-
-async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('Timed out waiting for a condition');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('createRateLimiter in memory', () => {
   it('refuses the call after the budget with a positive retry_after', async () => {
@@ -114,6 +107,7 @@ describe('rateLimit middleware', () => {
       logger: silent,
       metrics: createMetrics(),
       origin: '*',
+      trustProxy: compileTrust({ hops: 1 }),
       ops: Router(),
       routers: [{ path: '/api/v1', router: api }],
     });
@@ -121,7 +115,7 @@ describe('rateLimit middleware', () => {
   });
   afterAll(() => http.close(1_000));
 
-  // The app trusts loopback proxies, so X-Forwarded-For sets req.ip here.
+  // The app trusts one proxy hop (TRUST_PROXY=1), so X-Forwarded-For sets req.ip here.
   const join = (user: number, ip: string) =>
     fetch(`http://127.0.0.1:${http.port}/api/v1/join`, {
       method: 'POST',
@@ -180,7 +174,7 @@ describe('rate limits when Redis fails', () => {
       expect((await limiter.consume('1')).allowed).toBe(false);
 
       await server.stop();
-      await waitFor(() => client.status !== 'ready');
+      await expect.poll(() => client.status, { timeout: 15_000 }).not.toBe('ready');
       // Memory counters start empty: the budget holds per node; nothing hangs and nothing is let through unlimited.
       const started = Date.now();
       for (let i = 0; i < 3; i++) expect((await limiter.consume('1')).allowed).toBe(true);
@@ -191,7 +185,7 @@ describe('rate limits when Redis fails', () => {
       expect(lines.filter((l) => l.includes('fall back to per-node memory'))).toHaveLength(1);
 
       await server.start();
-      await waitFor(() => client.status === 'ready', 10_000);
+      await expect.poll(() => client.status, { timeout: 15_000 }).toBe('ready');
       expect((await limiter.consume('2')).allowed).toBe(true);
       expect(await probe.get(`${keyPrefix}rl:join-user:2`)).toBe('1'); // Counting in Redis again.
     } finally {

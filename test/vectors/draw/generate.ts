@@ -17,7 +17,7 @@ import {
   type EntrantInput,
   type RandomProofBundle,
 } from '../../../server/draws/protocol/index.ts';
-import { planReroll } from '../../../server/draws/reroll-plan.ts';
+import { planReroll } from '../../../server/draws/rerolls/index.ts';
 
 const DIR = fileURLToPath(new URL('.', import.meta.url));
 const DRAWN_AT = new Date('2025-01-01T00:00:00.000Z');

@@ -6,15 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDraw } from '../../../client-sdk/src/verify/verify-draw.ts';
-import { DrandRelays } from '../../../server/draws/drand-relays.ts';
-import { DrawService } from '../../../server/draws/index.ts';
+import { DrandRelays } from '../../../server/draws/beacon/index.ts';
+import { buildDraws } from '../../../server/draws/index.ts';
 import {
   buildProofBundle,
   freezeEntrants,
   seedCommitment,
   type RandomProofBundle,
 } from '../../../server/draws/protocol/index.ts';
-import { planReroll } from '../../../server/draws/reroll-plan.ts';
+import { planReroll } from '../../../server/draws/rerolls/index.ts';
 import { REAL_ROUND, startFakeRelay, type FakeRelay } from '../../draws/http-harness.ts';
 import { TableJobs, TestEvaluator, createJobTable, ensureUsers, silentLogger } from '../../draws/support.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -122,7 +122,7 @@ describe('the server’s draw', () => {
     const pool = database.pool;
     const evaluator = new TestEvaluator();
     for (const e of v.bundle.exclusions) evaluator.failing.add(Number(e.user_id));
-    const service = new DrawService({
+    const service = buildDraws({
       pool,
       logger: silentLogger,
       requirements: evaluator,
@@ -163,13 +163,13 @@ describe('the server’s draw', () => {
       ]);
     }
 
-    expect(await service.closeGiveaway(v.inputs.giveaway_id)).toBe('completed');
+    expect(await service.execution.closeAndDraw(v.inputs.giveaway_id)).toBe('completed');
     for (const r of v.inputs.rerolls) {
-      await service.reroll({ userId: 42, isAdmin: false }, v.inputs.giveaway_id, r.place, {
+      await service.rerolls.reroll({ userId: 42, isAdmin: false }, v.inputs.giveaway_id, r.place, {
         reason: r.reason,
       });
     }
-    const bundle = await service.getProof(v.inputs.giveaway_id);
+    const bundle = await service.proofs.getProof(v.inputs.giveaway_id);
     expect({ ...bundle, drawn_at: v.bundle.drawn_at }).toEqual(v.bundle);
   });
 });

@@ -1,0 +1,6 @@
+// Frozen entrant lists: read from SQL in canonical order, their Merkle trees built on worker threads, and kept
+// per node for the draw, rerolls, manual winners and proof serving.
+export { FrozenEntrantsStore, type FrozenEntrantsOptions } from './frozen-entrants.ts';
+export { MerkleWorkers, merkleWorkers } from './merkle-workers.ts';
+export { readEntrantColumns, selectEntrantColumns, selectFrozenEntrants } from './entrants.queries.ts';
+export { parseEntrantArrays } from './pg-int-arrays.ts';
