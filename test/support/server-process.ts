@@ -29,6 +29,8 @@ export function spawnServer(env: Record<string, string | undefined>, cwd = ROOT)
         SERVER_PORT: '0',
         REALTIME_PORT: '0',
         SANDBOX: 'off',
+        // Sized so that two test files with three servers each stay under PostgreSQL's 100 connections.
+        MAX_OPEN_CONNS: '8',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,6 +19,9 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     // Off unless a test asks: the sandbox would write DATA_DIR/sandbox-secret (.data/ in the worktree).
     SANDBOX: 'off',
+    // The machine's PostgreSQL allows 100 connections and two test files run at once, some with three
+    // servers each; the production default (25 per pool) would exhaust it under a burst of joins.
+    MAX_OPEN_CONNS: '8',
     ...env,
   });
   const app = createServer(config, serverOptions);
