@@ -66,8 +66,6 @@ describe('relay cluster', () => {
   it('emits from one relay only, and a standby takes over within 2 s without losing a change', async () => {
     const [leader, standby] = a.relay?.isLeader ? [a, b] : [b, a];
     expect(standby.relay?.isLeader).toBe(false);
-    const id = await insertGiveaway(db.pool, [a, b]);
-    const client = await viewer(standby, id);
     // The feed (the draw scheduler's wake-up) hears changes on every node, leader or not.
     const woken = { leader: [] as string[], standby: [] as string[] };
     const offLeader = leader.feed.onChange((changes) =>
@@ -76,6 +74,15 @@ describe('relay cluster', () => {
     const offStandby = standby.feed.onChange((changes) =>
       woken.standby.push(...changes.map((c) => c.giveawayId)),
     );
+    const id = await insertGiveaway(db.pool, [a, b]);
+    // The insert's own notification can arrive after this point: wait for it on both nodes, then count
+    // from zero (it once landed after the listeners were attached and was counted as a second change).
+    await expect
+      .poll(() => woken.leader.includes(id) && woken.standby.includes(id), { timeout: 15_000 })
+      .toBe(true);
+    const client = await viewer(standby, id);
+    woken.leader.length = 0;
+    woken.standby.length = 0;
     const seenBefore = standby.broadcasts.length; // it may have led during earlier tests
     await db.pool.query('UPDATE giveaways SET participants_count = 7 WHERE id = $1', [id]);
     await expect.poll(() => client.of('giveaway:count').length, { timeout: 15_000 }).toBeGreaterThan(0);

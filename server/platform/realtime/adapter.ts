@@ -4,6 +4,7 @@ import { createShardedAdapter } from '@socket.io/redis-adapter';
 import type { RedisConfig } from '../../config/index.ts';
 import type { Logger } from '../logger.ts';
 import { createRedis, type Redis } from '../redis.ts';
+import { deliverLocallyFirst } from './local-first.ts';
 
 export interface AdapterHandle {
   adapter: ReturnType<typeof createShardedAdapter> | undefined;
@@ -19,12 +20,14 @@ export function createAdapter(redis: RedisConfig | null, logger: Logger, name: s
   void pub.connect().catch(() => undefined);
   void sub.connect().catch(() => undefined);
   return {
-    adapter: createShardedAdapter(pub, sub, {
-      // One Redis channel per room that has sockets here: a node without watchers of a giveaway gets none
-      // of its traffic. The prefix keeps clusters sharing one Redis apart.
-      channelPrefix: `${redis.keyPrefix}sio`,
-      subscriptionMode: 'dynamic',
-    }),
+    adapter: deliverLocallyFirst(
+      createShardedAdapter(pub, sub, {
+        // One Redis channel per room that has sockets here: a node without watchers of a giveaway gets none
+        // of its traffic. The prefix keeps clusters sharing one Redis apart.
+        channelPrefix: `${redis.keyPrefix}sio`,
+        subscriptionMode: 'dynamic',
+      }),
+    ),
     clients: [pub, sub],
     async close() {
       await Promise.allSettled([pub.quit(), sub.quit()]);
