@@ -1,6 +1,7 @@
 // Runs server/main.ts as a real child process (as `npm start` does), for boot, signal and cluster tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,20 +39,23 @@ export function spawnServer(env: Record<string, string | undefined>, cwd = ROOT)
   );
   const lines: string[] = [];
   const waiters: Array<{ pattern: RegExp; resolve: (l: string) => void }> = [];
-  const onData = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) {
-      lines.push(line);
-      for (const w of [...waiters]) {
-        if (w.pattern.test(line)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(line);
-        }
+  const onLine = (line: string) => {
+    if (!line) return;
+    lines.push(line);
+    for (const w of [...waiters]) {
+      if (w.pattern.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
       }
     }
   };
-  proc.stdout?.on('data', onData);
-  proc.stderr?.on('data', onData);
+  // Line by line per stream: a chunk can end mid-line, and a log line split across two chunks would
+  // otherwise never match what a test waits for.
+  for (const stream of [proc.stdout, proc.stderr]) {
+    if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
+  }
   const exited = once(proc, 'exit').then(([code]) => code as number | null);
+  const closed = once(proc, 'close').catch(() => undefined);
   const handle: ServerProcess = {
     proc,
     lines,
@@ -81,7 +85,8 @@ export function spawnServer(env: Record<string, string | undefined>, cwd = ROOT)
             resolve(l);
           },
         });
-        void exited.then(() => {
+        // 'close', not 'exit': the process's last lines may still be in the pipes when it exits.
+        void closed.then(() => {
           clearTimeout(timer);
           reject(new Error(`process exited while waiting for ${pattern}; output:\n${lines.join('\n')}`));
         });
