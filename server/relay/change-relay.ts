@@ -4,7 +4,6 @@
 // A node whose Redis path is down cannot reach the other nodes, so it may not lead: while Redis is away no node
 // leads and each serves its own rooms (local-relay.ts); the first node back on Redis takes the lock and its
 // resync re-sends, through Redis, everything that changed meanwhile.
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type pg from 'pg';
 import type { ChangeFeed, ChangeNotification, LeaderLock } from '../platform/change-feed/index.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -40,8 +39,6 @@ export interface ChangeRelayOptions {
   /** Safety-net resync while leading (also prunes memory). Default 5 min. */
   resyncEveryMs?: number;
 }
-
-const RESYNC_CHUNK = 1_000;
 
 export class ChangeRelay {
   private readonly log: Logger;
@@ -182,15 +179,8 @@ export class ChangeRelay {
     // Read before the states: anything a finished giveaway left out of them had its last change before this.
     const horizon = await selectNow(this.opts.pool);
     const states = await selectResyncStates(this.opts.pool, recentSec);
-    const seen = new Set(states.map((s) => s.id));
-    // Older finished giveaways leave the baseline; if one changes again it is emitted as new.
-    this.publisher.retainOnly(seen);
-    for (let i = 0; i < states.length; i += RESYNC_CHUNK) {
-      await this.publisher.publish(states.slice(i, i + RESYNC_CHUNK));
-      await yieldToLoop();
-    }
+    await this.publisher.publishResync(states, horizon, recentSec);
     this.lastResync = started;
-    this.publisher.setHistoryHorizon(new Date(horizon.getTime() - recentSec * 1_000));
     this.log.info({ giveaways: states.length, ms: Date.now() - started }, 'Resynced');
   }
 }

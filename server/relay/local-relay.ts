@@ -5,7 +5,6 @@
 // or recently finished giveaway (repeats are harmless: clients de-duplicate by version). It keeps running for
 // `overlapMs` after the path is back, while the cluster relay's lock is taken and this node's subscriptions
 // come back, so the handover can repeat an event but not lose one.
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type pg from 'pg';
 import { roomOf } from '../../schema/contract/realtime.ts';
 import type { ChangeFeed } from '../platform/change-feed/index.ts';
@@ -14,7 +13,7 @@ import type { DeliveryMode, DeliveryPath } from '../platform/realtime/index.ts';
 import type { RealtimeServer } from './realtime-server.ts';
 import { PassBackoff } from './pass-backoff.ts';
 import type { RelayMetrics } from './relay-metrics.ts';
-import { selectResyncStatesAmong } from './relay.queries.ts';
+import { selectNow, selectResyncStatesAmong } from './relay.queries.ts';
 import type { RoomEmitter } from './room-emitter.ts';
 import { StatePublisher } from './state-publisher.ts';
 
@@ -39,7 +38,6 @@ export interface LocalRelayOptions {
 }
 
 const ROOM_PREFIX = roomOf('');
-const RESYNC_CHUNK = 1_000;
 
 export class LocalRelay {
   private readonly log: Logger;
@@ -185,12 +183,12 @@ export class LocalRelay {
 
   private async resync(): Promise<void> {
     const started = Date.now();
-    const states = await selectResyncStatesAmong(this.opts.pool, this.watched(), this.opts.recentSec ?? 600);
-    this.publisher.retainOnly(new Set(states.map((s) => s.id)));
-    for (let i = 0; i < states.length; i += RESYNC_CHUNK) {
-      await this.publisher.publish(states.slice(i, i + RESYNC_CHUNK));
-      await yieldToLoop();
-    }
+    const recentSec = this.opts.recentSec ?? 600;
+    // As the cluster relay does: read before the states, so a watched giveaway that finished long ago (and so
+    // is not among them) still gets its later claims and rerolls relayed, and not its history.
+    const horizon = await selectNow(this.opts.pool);
+    const states = await selectResyncStatesAmong(this.opts.pool, this.watched(), recentSec);
+    await this.publisher.publishResync(states, horizon, recentSec);
     this.log.info({ giveaways: states.length, ms: Date.now() - started }, 'Local relay resynced');
   }
 }

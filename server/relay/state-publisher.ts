@@ -1,6 +1,7 @@
 // Turns read states into room events: what differs from the baseline (what this publisher last emitted for
 // each giveaway), with the details of every diff of a pass read in one statement each. Shared by the cluster
 // relay and the per-node local relay, each with its own baselines and emitter.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type pg from 'pg';
 import {
   selectDrawResults,
@@ -17,6 +18,8 @@ export interface EventSink {
   send(giveawayId: string, e: RoomEvent): void;
 }
 
+/** States published per turn of the event loop during a resync. */
+const RESYNC_CHUNK = 1_000;
 const FINISHED = new Set<GiveawayState['status']>(['completed', 'cancelled']);
 
 export class StatePublisher {
@@ -35,7 +38,7 @@ export class StatePublisher {
   }
 
   /** Keeps only these giveaways' baselines (the others emit as new if they change again). */
-  retainOnly(ids: ReadonlySet<string>): void {
+  private retainOnly(ids: ReadonlySet<string>): void {
     for (const id of this.baselines.keys()) if (!ids.has(id)) this.baselines.delete(id);
   }
 
@@ -44,9 +47,19 @@ export class StatePublisher {
     this.baselines.clear();
   }
 
-  /** Set by each resync: `horizon` is the database time read before its states, minus its recent window. */
-  setHistoryHorizon(horizon: Date): void {
-    this.historyFrom = horizon;
+  /**
+   * A resync's publish: the states of every live and recently finished giveaway (`recentSec`), read after
+   * `readAt` (database time). Emits what differs in chunks, yielding to the event loop between them, lets
+   * every other giveaway's baseline go (it emits as new if it changes again), and moves the history horizon:
+   * what a finished giveaway left out of the states was made before `readAt - recentSec`.
+   */
+  async publishResync(states: readonly GiveawayState[], readAt: Date, recentSec: number): Promise<void> {
+    this.retainOnly(new Set(states.map((s) => s.id)));
+    for (let i = 0; i < states.length; i += RESYNC_CHUNK) {
+      await this.publish(states.slice(i, i + RESYNC_CHUNK));
+      await yieldToLoop();
+    }
+    this.historyFrom = new Date(readAt.getTime() - recentSec * 1_000);
   }
 
   /**

@@ -65,6 +65,8 @@ beforeAll(async () => {
     logger,
     metrics,
     overlapMs: OVERLAP_MS,
+    // Every finished giveaway is "long ago" to its resyncs, as one older than the default 600 s would be.
+    recentSec: 0,
   });
   relay.start();
   await vi.waitFor(() => expect(feed.connected).toBe(true), { timeout: 5_000 });
@@ -141,5 +143,42 @@ describe('LocalRelay', () => {
     path.set('redis');
     await expect.poll(() => relay.isActive, { timeout: OVERLAP_MS + 2_000 }).toBe(false);
     client.close();
+  });
+
+  it('announces a new claim on a giveaway that finished long ago, and nothing from its history', async () => {
+    await db.pool.query(
+      `INSERT INTO users (id, username) VALUES (2, 'alice'), (3, 'bob') ON CONFLICT DO NOTHING`,
+    );
+    const { rows } = await db.pool.query<{ id: string }>(
+      `INSERT INTO giveaways (creator_id, title, started_at, ends_at, duration, winners_count, status)
+       VALUES (1, 'Drawn long ago', now() - interval '2 days', now() - interval '1 day', 86400, 2, 'completed')
+       RETURNING id`,
+    );
+    const id = rows[0]?.id ?? '';
+    const appendClaim = (seq: number, userId: number, at = 'now()') =>
+      db.pool.query(
+        `WITH g AS (UPDATE giveaways SET winner_events_count = $2 WHERE id = $1)
+         INSERT INTO winner_events (giveaway_id, seq, kind, place, user_id, created_at)
+         VALUES ($1, $2, 'claimed', $2, $3, ${at})`,
+        [id, seq, userId],
+      );
+    await appendClaim(1, 2, `now() - interval '1 hour'`);
+    const fence = await insertGiveaway(db.pool);
+    const client = await viewer(local(), id);
+    const fenceClient = await viewer(local(), fence);
+    path.set('local');
+    // The resync that starts the relay sends the live fence's state and lets the finished giveaway go.
+    await expect.poll(() => fenceClient.of('giveaway:status').length).toBe(1);
+
+    await appendClaim(2, 3);
+    await expect.poll(() => client.of('giveaway:claimed')).toHaveLength(1);
+    expect(client.of('giveaway:claimed')[0]).toMatchObject({ giveaway_id: id, place: 2, user_id: 3 });
+    expect(client.of('giveaway:drawn')).toEqual([]);
+    expect(client.of('giveaway:updated')).toHaveLength(1);
+
+    path.set('redis');
+    await expect.poll(() => relay.isActive, { timeout: OVERLAP_MS + 2_000 }).toBe(false);
+    client.close();
+    fenceClient.close();
   });
 });
