@@ -11,12 +11,35 @@ import { createLogger } from '../../server/platform/logger.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** Whether a process with this pid is running on this machine. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A new database `<base>_<pid>`: the pid keeps two benches running at once (two people, or two checkouts) from
+ * dropping each other's database mid-run. Databases left by runs that were killed are dropped first.
+ */
 export async function freshDatabase(
-  name: string,
+  base: string,
 ): Promise<{ url: string; pool: pg.Pool; drop(): Promise<void> }> {
+  const name = `${base}_${process.pid}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  const { rows } = await admin.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE datname ~ ('^' || $1 || '_[0-9]+$')`,
+    [base],
+  );
+  for (const { datname } of rows) {
+    if (datname === name || !alive(Number(datname.slice(base.length + 1)))) {
+      await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    }
+  }
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
