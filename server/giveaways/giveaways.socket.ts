@@ -106,10 +106,13 @@ export function giveawaySocketHandlers(deps: GiveawaysSocketDeps): (socket: Give
     }
   }
 
+  // Without presence (the gateway's case: watcher counts are read from the adapter's rooms) a `disconnecting`
+  // listener would do nothing, yet cost an entry in every socket's listener dictionary.
+  const presence = deps.presence;
   return (socket) => {
     socket.onAny(guard);
     attachCommands(socket, commands);
-    socket.on('disconnecting', disconnecting);
+    if (presence) socket.on('disconnecting', disconnecting);
   };
 }
 

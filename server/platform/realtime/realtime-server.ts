@@ -22,6 +22,8 @@ export interface RealtimeServer {
   close(): Promise<void>;
 }
 
+const EMPTY: Readonly<Record<string, never>> = Object.freeze({});
+
 /** Commands are tiny JSON objects; anything bigger is hostile. */
 export const MAX_SOCKET_PAYLOAD_BYTES = 16 * 1024;
 
@@ -58,10 +60,11 @@ export async function startRealtimeServer(opts: {
   io.use(opts.admission.middleware);
   // Middlewares (auth) have read the handshake by `connection`: keep only the address. The headers, query and
   // credentials (initData, API key) would otherwise stay in memory for the connection's whole life.
+  // One frozen empty object shared by all sockets instead of three fresh ones per socket (nothing writes them).
   io.on('connection', (socket) => {
-    socket.handshake.headers = {};
-    socket.handshake.query = {};
-    socket.handshake.auth = {};
+    socket.handshake.headers = EMPTY;
+    socket.handshake.query = EMPTY;
+    socket.handshake.auth = EMPTY;
   });
   app.get('/live', (res) => {
     res.writeHeader('content-type', 'application/json').end('{"status":"ok"}');
