@@ -6,6 +6,7 @@ import {
   RedisPath,
   SocketAdmission,
   createAdapter,
+  setCommandGate,
   startRealtimeServer,
   type DeliveryPath,
   type RealtimeServer,
@@ -49,6 +50,7 @@ export function realtimeGateway(services: Services): RealtimeGateway {
         }),
         setup(io) {
           io.use(socketAuth(auth));
+          setCommandGate(io, sessions.gate);
           sessions.start();
           // Built once for all sockets: a closure or child logger per connection is memory on every watcher.
           const attachGiveawayCommands = giveawaySocketHandlers({
