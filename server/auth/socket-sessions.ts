@@ -24,15 +24,12 @@ import type { ChangeFeed } from '../platform/change-feed/index.ts';
 import { DeadlineWheel } from '../platform/deadline-wheel.ts';
 import { AppError, toAppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
-import { attachCommands, defineCommand, type SocketCommand } from '../platform/realtime/socket-command.ts';
+import { defineCommand, type SocketCommand } from '../platform/realtime/socket-command.ts';
 import { PRINCIPAL_CHANNEL, type PrincipalNotice } from './auth.queries.ts';
 import type { AuthService, Standing } from './auth.service.ts';
 import { socketPrincipal } from './auth.socket.ts';
 
 type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-
-/** Commands this module answers (the giveaways socket's unknown-event guard must let them through). */
-export const SESSION_COMMANDS = ['auth:refresh'] as const;
 
 export interface SocketSessionsOptions {
   auth: AuthService;
@@ -54,14 +51,14 @@ export class SocketSessions {
   private readonly log: Logger;
   private readonly warnBeforeMs: number;
   private unsubscribe: Array<() => void> = [];
-  /** Shared by every socket (`this` is the socket): nothing allocated per connection for it. */
-  private readonly refresh: SocketCommand<SessionSocket>;
+  /** For the gateway's command router (shared by every socket: nothing allocated per connection for them). */
+  readonly commands: ReadonlyArray<SocketCommand<SessionSocket>>;
   private readonly onDisconnect: (this: SessionSocket) => void;
 
   constructor(private readonly opts: SocketSessionsOptions) {
     this.log = opts.logger.child({ module: 'sessions' });
     this.warnBeforeMs = opts.warnBeforeMs ?? 60_000;
-    this.refresh = this.refreshCommand();
+    this.commands = [this.refreshCommand()];
     this.deadlines = new DeadlineWheel((socket, kind) => this.due(socket, kind));
     const forget = (socket: SessionSocket) => this.forget(socket);
     this.onDisconnect = function (this: SessionSocket) {
@@ -86,12 +83,11 @@ export class SocketSessions {
   }
 
   /**
-   * Call on `connection`, before the capability handlers: indexes the socket. Its commands are guarded by
-   * `gate`, which the gateway installs with setCommandGate.
+   * Call on `connection`, before the capability handlers: indexes the socket. Commands (`commands` and every
+   * capability's) are guarded by `gate`, which the gateway installs with setCommandGate.
    */
   connect(socket: SessionSocket): void {
     const data = socket.data;
-    attachCommands(socket, [this.refresh]);
     if (data.via === 'viewer' || data.userId === null) return;
     add(this.byUser, data.userId, socket);
     if (data.apiKeyId) add(this.byKey, data.apiKeyId, socket);

@@ -5,6 +5,7 @@ import { compileTrust } from '../platform/client-ip.ts';
 import {
   RedisPath,
   SocketAdmission,
+  commandRouter,
   createAdapter,
   setCommandGate,
   startRealtimeServer,
@@ -52,16 +53,19 @@ export function realtimeGateway(services: Services): RealtimeGateway {
           io.use(socketAuth(auth));
           setCommandGate(io, sessions.gate);
           sessions.start();
-          // Built once for all sockets: a closure or child logger per connection is memory on every watcher.
-          const attachGiveawayCommands = giveawaySocketHandlers({
+          // Built once for all sockets: a closure, listener or child logger per connection is memory on every
+          // watcher. One router dispatches every command (socket-command.ts).
+          const giveaways = giveawaySocketHandlers({
             joins,
             snapshots,
             logger: logger.child({ module: 'socket' }),
             limitJoin: (userId, ip) => rateLimits.join.consume({ userId, ip }),
           });
+          const router = commandRouter([...sessions.commands, ...giveaways.commands]);
           io.on('connection', (socket) => {
             sessions.connect(socket);
-            attachGiveawayCommands(socket);
+            socket.onAny(router);
+            giveaways.connect(socket);
           });
         },
       });

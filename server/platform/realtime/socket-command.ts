@@ -2,18 +2,21 @@
 // `{ok:true,…}` or `{ok:false, error:{code, message, retry_after?}}`. A missing ack or a thrown error never
 // crashes the process; internal detail is logged, never sent.
 //
-// Listeners are built once and shared by every socket (EventEmitter calls them with `this` = the socket): a
-// closure per command per socket cost ~1.5 KB on every idle connection, most of a watcher's heap. For the same
-// reason the check that runs before every command (the caller's standing, server/auth/socket-sessions.ts) is
-// one gate per Socket.IO server, found through the socket, rather than a `socket.use` middleware: Socket.IO
-// calls those without the socket, so each would be a closure per connection.
+// Memory per idle socket is what this shape is for. Commands are built once and dispatched by one router that
+// every socket shares (`socket.onAny(router)`; Socket.IO calls it with `this` = the socket): a closure per
+// command per socket cost ~1.5 KB on every idle connection, and even shared listeners registered per event
+// are an entry each in every socket's EventEmitter dictionary. For the same reason the check that runs before
+// every command (the caller's standing, server/auth/socket-sessions.ts) is one gate per Socket.IO server,
+// found through the socket, rather than a `socket.use` middleware: Socket.IO calls those without the socket,
+// so each would be a closure per connection. Consequence: `socket.use` middlewares do not see commands (the
+// router runs before them); put such checks in the gate.
 import type { Server, Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Ack } from '../../../schema/contract/index.ts';
 import { AppError, toAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
-/** A shared listener: attach it with `socket.on(event, listener)` on each connection. */
+/** A command's handler as the router calls it (`this` is the socket, then the event's arguments). */
 export type CommandListener<S extends Socket = Socket> = (this: S, payload: unknown, ack: unknown) => void;
 
 export interface SocketCommand<S extends Socket = Socket> {
@@ -66,11 +69,6 @@ export function defineCommand<TSchema extends z.ZodType, TResult extends object,
   };
 }
 
-/** Attaches shared command listeners to one socket: no allocation beyond the emitter's own entries. */
-export function attachCommands<S extends Socket>(socket: S, commands: ReadonlyArray<SocketCommand<S>>): void {
-  for (const c of commands) socket.on(c.event, c.listener as (...args: unknown[]) => void);
-}
-
 async function gated<T>(
   gate: Promise<void> | undefined,
   socket: Socket,
@@ -102,15 +100,22 @@ async function run<TSchema extends z.ZodType, TResult, S extends Socket>(
 }
 
 /**
- * Answers unknown events that expect an ack, so a client bug gets an error instead of a timeout. Build once,
- * attach with `socket.onAny(listener)` on each connection. An unknown event passes the gate too (as it went
- * through the middleware the gate replaces): a caller that lost its standing is told and disconnected.
+ * The one `onAny` listener of every socket: runs the command named by the event; an unknown event that expects
+ * an ack is answered with an error, so a client bug gets one instead of a timeout, and passes the gate too (as
+ * it went through the middleware the gate replaces): a caller that lost its standing is told and disconnected.
  */
-export function unknownEventGuard(
-  known: ReadonlySet<string>,
-): (this: Socket, event: unknown, ...args: unknown[]) => void {
-  return function (this: Socket, event: unknown, ...args: unknown[]) {
-    if (typeof event === 'string' && known.has(event)) return;
+export function commandRouter<S extends Socket>(
+  commands: ReadonlyArray<SocketCommand<S>>,
+): (this: S, event: unknown, ...args: unknown[]) => void {
+  const byEvent = new Map<string, CommandListener<S>>();
+  for (const c of commands) {
+    if (byEvent.has(c.event)) throw new Error(`Socket command ${c.event} is defined twice`);
+    byEvent.set(c.event, c.listener);
+  }
+  return function (this: S, event: unknown, ...args: unknown[]) {
+    const listener = typeof event === 'string' ? byEvent.get(event) : undefined;
+    // The arguments as an event listener would get them: the payload (if any), then the ack (if any).
+    if (listener) return void listener.call(this, args[0], args[1]);
     const ack = args.at(-1);
     if (typeof ack === 'function') {
       (ack as (res: Ack) => void)({
