@@ -25,7 +25,12 @@ interface Totals {
 }
 
 /** Sizes by `type:name` and by `retainer type:name .edge -> type:name`. */
-function tally(file: string): { byKind: Map<string, Totals>; byPlace: Map<string, Totals>; total: number } {
+function tally(file: string): {
+  byKind: Map<string, Totals>;
+  byPlace: Map<string, Totals>;
+  byOwner: Map<string, Totals>;
+  total: number;
+} {
   const s = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
   const nf = s.snapshot.meta.node_fields;
   const ef = s.snapshot.meta.edge_fields;
@@ -64,6 +69,37 @@ function tally(file: string): { byKind: Map<string, Totals>; byPlace: Map<string
       parentEdge[to] = etype === 'element' || etype === 'hidden' ? `[${etype}]` : (s.strings[raw] ?? '?');
     }
   }
+  // Owner: the nearest retainer up the first-retainer chain that is an object of a named class (not a plain
+  // Object, Array, closure or V8 internal), with the edge the chain left it by, e.g. `Socket._events`.
+  const owner = new Array<string | undefined>(count);
+  const named = (i: number) => {
+    if (nodeTypes[s.nodes[i * N + TYPE] ?? 0] !== 'object') return false;
+    const name = s.strings[s.nodes[i * N + NAME] ?? 0] ?? '';
+    return name !== 'Object' && name !== 'Array' && !name.startsWith('system /') && name !== '';
+  };
+  const ownerOf = (start: number): string => {
+    const chain: number[] = [];
+    let i = start;
+    let found = '(none)';
+    for (let depth = 0; depth < 12; depth++) {
+      const known = owner[i];
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      chain.push(i);
+      const p = parent[i] ?? -1;
+      if (p < 0) break;
+      if (named(p)) {
+        found = `${kind(p)}.${parentEdge[i]}`;
+        break;
+      }
+      i = p;
+    }
+    for (const c of chain) owner[c] = found;
+    return found;
+  };
+  const byOwner = new Map<string, Totals>();
   const byKind = new Map<string, Totals>();
   const byPlace = new Map<string, Totals>();
   let total = 0;
@@ -80,8 +116,9 @@ function tally(file: string): { byKind: Map<string, Totals>; byPlace: Map<string
     add(byKind, k, size);
     const p = parent[i] ?? -1;
     add(byPlace, p < 0 ? `(root) -> ${k}` : `${kind(p)} .${parentEdge[i]} -> ${k}`, size);
+    add(byOwner, named(i) ? `${k} (itself)` : ownerOf(i), size);
   }
-  return { byKind, byPlace, total };
+  return { byKind, byPlace, byOwner, total };
 }
 
 function diff(before: Map<string, Totals>, after: Map<string, Totals>, per: number, rows: number): void {
@@ -112,3 +149,5 @@ console.log('by constructor:');
 diff(b.byKind, a.byKind, per, rows);
 console.log('by retainer .edge -> constructor:');
 diff(b.byPlace, a.byPlace, per, rows);
+console.log('by owner (nearest named-class retainer .edge; what hangs off it, all levels):');
+diff(b.byOwner, a.byOwner, per, rows);

@@ -3,6 +3,7 @@ import { SocketSessions, socketAuth } from '../auth/index.ts';
 import { giveawaySocketHandlers } from '../giveaways/index.ts';
 import { compileTrust } from '../platform/client-ip.ts';
 import {
+  attachRouter,
   RedisPath,
   SocketAdmission,
   commandRouter,
@@ -64,7 +65,7 @@ export function realtimeGateway(services: Services): RealtimeGateway {
           const router = commandRouter([...sessions.commands, ...giveaways.commands]);
           io.on('connection', (socket) => {
             sessions.connect(socket);
-            socket.onAny(router);
+            attachRouter(socket, router);
             giveaways.connect(socket);
           });
         },

@@ -11,6 +11,7 @@ import type {
 import type { Logger } from '../logger.ts';
 import type { AdapterHandle } from './adapter.ts';
 import { installFastPublish } from './fast-publish.ts';
+import { leanEngine } from './lean-engine.ts';
 import type { SocketAdmission } from './socket-admission.ts';
 import { assertNativeUws } from './uws.ts';
 
@@ -84,6 +85,7 @@ export async function startRealtimeServer(opts: {
   });
   io.attachApp(app, { compression: uWS.DISABLED, maxBackpressure: 1024 * 1024, idleTimeout: 0 } as never);
   installFastPublish(io as never, app);
+  leanEngine(io as never);
   io.engine.on('connection', (raw: Parameters<SocketAdmission['onConnection']>[0]) => {
     opts.admission.onConnection(raw);
     raw.request = null;

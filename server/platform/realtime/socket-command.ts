@@ -127,3 +127,17 @@ export function commandRouter<S extends Socket>(
     gateOf(this)?.catch(() => undefined);
   };
 }
+
+/**
+ * `socket.onAny(router)`, with a listener array of exactly one slot: onAny pushes onto a fresh `[]`, and that
+ * first push allocates 17 slots (~0.15 KB on every socket). Socket.IO reads `_anyListeners` as a plain array
+ * (onAny, offAny and its dispatch), so a later onAny still works on it.
+ */
+export function attachRouter<S extends Socket>(
+  socket: S,
+  router: (this: S, event: unknown, ...args: unknown[]) => void,
+): void {
+  const internals = socket as unknown as { _anyListeners?: unknown[] };
+  if (internals._anyListeners) socket.onAny(router);
+  else internals._anyListeners = [router];
+}
