@@ -18,10 +18,10 @@ export class DeadlineWheel<T> {
     private readonly slotMs = 1_000,
   ) {}
 
-  /** Runs `due(item, kind)` once `at` (epoch ms) has passed; a deadline already past runs on the next tick. */
+  /** Runs `due(item, kind)` once `at` (epoch ms) has passed; a deadline already reached runs on the next tick. */
   add(item: T, kind: number, at: number): void {
-    // A past deadline goes into the current slot, which is due at once.
-    const slot = Math.max(this.slotOf(at), this.currentSlot());
+    // A deadline already reached goes into the current slot, which is due at once.
+    const slot = at <= Date.now() ? this.currentSlot() : this.slotOf(at);
     // Every pending slot is at or after the cursor (with no timer nothing is pending).
     if (!this.timer || slot < this.cursor) this.cursor = slot;
     let sets = this.slots.get(slot);
@@ -36,7 +36,7 @@ export class DeadlineWheel<T> {
   /** Cancels what `add(item, kind, at)` scheduled, if it has not run. */
   delete(item: T, kind: number, at: number): void {
     if (this.slots.size === 0 || this.deleteFrom(this.slotOf(at), item, kind)) return;
-    // Added when already past: it sits in a slot that was current then and has not run, so between the
+    // Added when already reached: it sits in a slot that was current then and has not run, so between the
     // cursor and now.
     for (let slot = this.cursor, now = this.currentSlot(); slot <= now; slot++) {
       if (this.deleteFrom(slot, item, kind)) return;
