@@ -4,8 +4,13 @@
 // server. Figure: deliveries per server CPU-second (user + system of the server's process tree, /proc),
 // its ratio to the floor (target ≥ 0.9), first→last arrival spread, and RSS per idle connection.
 // Run: npx tsx bench/fanout.bench.ts [watchers=5000] [seconds=8] [memory|redis]
+// BENCH_HEAP_SNAPSHOTS=<dir>: memory only (no floor run): the server writes a heap snapshot into <dir> before
+// the watchers connect and one once they are idle; diff them with bench/support/heap-diff.ts. The snapshots
+// stop the server for seconds, so the fan-out figures of such a run mean nothing.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/free-port.ts';
 import { freshDatabase, machine, startServer } from './support/bench-env.ts';
@@ -24,6 +29,28 @@ const watchers = Number(watchersArg);
 const seconds = Number(secondsArg);
 const wsfan = buildC('wsfan');
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const snapshotDir = process.env.BENCH_HEAP_SNAPSHOTS;
+if (snapshotDir) {
+  mkdirSync(snapshotDir, { recursive: true });
+  process.env.BENCH_NODE_FLAGS = `${process.env.BENCH_NODE_FLAGS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`;
+}
+
+/** Asks the server for a heap snapshot and waits until the file is complete (its size stops changing). */
+async function heapSnapshot(pid: number): Promise<string> {
+  const dir = snapshotDir ?? '';
+  const before = new Set(readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  let file = '';
+  let size = -1;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    file ||= readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot')) ?? '';
+    if (!file) continue;
+    const now = statSync(join(dir, file)).size;
+    if (now > 0 && now === size) return join(dir, file);
+    size = now;
+  }
+}
 
 interface Run {
   deliveries: number;
@@ -122,10 +149,19 @@ async function ours(): Promise<Run> {
     }
   };
   let fed: Promise<void> = Promise.resolve();
+  const pid = server.proc.pid ?? 0;
+  let idleSnapshot: Promise<string> | undefined;
   try {
-    return await measure(server.proc.pid ?? 0, server.realtimePort, id, () => {
-      fed = feed();
+    const before = snapshotDir ? await heapSnapshot(pid) : '';
+    const run = await measure(pid, server.realtimePort, id, () => {
+      if (snapshotDir) idleSnapshot = heapSnapshot(pid);
+      else fed = feed();
     });
+    if (idleSnapshot) {
+      const after = await idleSnapshot;
+      console.log(`heap snapshots: npx tsx bench/support/heap-diff.ts ${before} ${after} ${watchers}`);
+    }
+    return run;
   } finally {
     feeding = false;
     await fed;
@@ -134,6 +170,11 @@ async function ours(): Promise<Run> {
   }
 }
 
+if (snapshotDir) {
+  const o = await ours();
+  console.log(`RSS per idle connection: ${o.rssPerConnKB.toFixed(2)} KB (${watchers} watchers)`);
+  process.exit(0);
+}
 const f = await floor();
 const o = await ours();
 const ratio = o.perCpuSecond / f.perCpuSecond;

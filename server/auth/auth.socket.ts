@@ -7,21 +7,26 @@ import { AppError, toAppError } from '../platform/errors.ts';
 import type { AuthService } from './auth.service.ts';
 import type { Principal } from './principal.ts';
 
+/**
+ * Every viewer's `socket.data`: one frozen object instead of six fields per socket. Nothing writes a viewer's
+ * data (auth:refresh refuses viewers before it touches it).
+ */
+const VIEWER_DATA: Readonly<SocketData> = Object.freeze({
+  userId: null,
+  isAdmin: false,
+  isBanned: false,
+  via: 'viewer',
+  apiKeyId: null,
+  expiresAt: null,
+});
+
 export function socketAuth(auth: AuthService) {
   return (socket: Socket, next: (err?: ExtendedError) => void): void => {
     const given = (socket.handshake.auth ?? {}) as Record<string, unknown>;
     const initData = typeof given.initData === 'string' && given.initData ? given.initData : undefined;
     const apiKey = typeof given.apiKey === 'string' && given.apiKey ? given.apiKey : undefined;
-    const data = socket.data as SocketData;
     if (!initData && !apiKey) {
-      Object.assign(data, {
-        userId: null,
-        isAdmin: false,
-        isBanned: false,
-        via: 'viewer',
-        apiKeyId: null,
-        expiresAt: null,
-      } satisfies SocketData);
+      socket.data = VIEWER_DATA;
       next();
       return;
     }
@@ -29,14 +34,15 @@ export function socketAuth(auth: AuthService) {
     resolve
       .then((p) => {
         if (p.isBanned) throw new AppError('USER_BANNED', 'Your account is banned.');
-        Object.assign(data, {
+        // A fresh object of exactly these fields (Socket.IO's empty `{}` would keep two of six out of line).
+        socket.data = {
           userId: p.userId,
           isAdmin: p.isAdmin,
           isBanned: p.isBanned,
           via: p.via,
           apiKeyId: p.apiKeyId ?? null,
           expiresAt: p.expiresAt ?? null,
-        } satisfies SocketData);
+        } satisfies SocketData;
         next();
       })
       .catch((err: unknown) => {

@@ -4,4 +4,4 @@ export { authenticate, principalOf } from './auth.middleware.ts';
 export { authHandlers, type AuthOperationId } from './auth.routes.ts';
 export type { Principal } from './principal.ts';
 export { socketAuth, socketPrincipal } from './auth.socket.ts';
-export { SocketSessions, SESSION_COMMANDS, type SocketSessionsOptions } from './socket-sessions.ts';
+export { SocketSessions, type SocketSessionsOptions } from './socket-sessions.ts';

@@ -7,27 +7,29 @@
 //   at that moment) unless the client sends fresh init-data with `auth:refresh`.
 // Sockets are indexed here per user and per key rather than put in Socket.IO rooms: with the sharded adapter
 // every room costs a Redis subscription on every node, and the notice already reaches every node.
+//
+// Memory per open session is kept to entries in shared structures: the standing check is the server's command
+// gate (not a `socket.use` closure), the `disconnect` listener is one function for all sockets, and the
+// expiry warning and the expiry are entries in one DeadlineWheel (not two timers with closures per socket);
+// both deadlines are derived from `socket.data.expiresAt` when needed.
 import type { Socket } from 'socket.io';
 import {
   AuthRefreshPayload,
   type ClientToServerEvents,
-  type ErrorPayload,
   type InterServerEvents,
   type ServerToClientEvents,
   type SocketData,
 } from '../../schema/contract/index.ts';
 import type { ChangeFeed } from '../platform/change-feed/index.ts';
+import { DeadlineWheel } from '../platform/deadline-wheel.ts';
 import { AppError, toAppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
-import { attachCommands, defineCommand, type SocketCommand } from '../platform/realtime/socket-command.ts';
+import { defineCommand, type SocketCommand } from '../platform/realtime/socket-command.ts';
 import { PRINCIPAL_CHANNEL, type PrincipalNotice } from './auth.queries.ts';
 import type { AuthService, Standing } from './auth.service.ts';
 import { socketPrincipal } from './auth.socket.ts';
 
 type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-
-/** Commands this module answers (the giveaways socket's unknown-event guard must let them through). */
-export const SESSION_COMMANDS = ['auth:refresh'] as const;
 
 export interface SocketSessionsOptions {
   auth: AuthService;
@@ -38,23 +40,30 @@ export interface SocketSessionsOptions {
   warnBeforeMs?: number;
 }
 
-/** setTimeout caps delays at 2^31-1 ms (~24.8 days): longer waits re-arm. */
-const MAX_DELAY_MS = 2 ** 31 - 1;
+/** DeadlineWheel kinds: within one slot the warning goes first. */
+const WARNING = 0;
+const EXPIRY = 1;
 
 export class SocketSessions {
-  private readonly byUser = new Map<number, Set<SessionSocket>>();
-  private readonly byKey = new Map<string, Set<SessionSocket>>();
-  private readonly timers = new Map<string, NodeJS.Timeout[]>();
+  private readonly byUser = new Map<number, Sockets>();
+  private readonly byKey = new Map<string, Sockets>();
+  private readonly deadlines: DeadlineWheel<SessionSocket>;
   private readonly log: Logger;
   private readonly warnBeforeMs: number;
   private unsubscribe: Array<() => void> = [];
-  /** Shared by every socket (`this` is the socket): nothing allocated per connection for it. */
-  private readonly refresh: SocketCommand<SessionSocket>;
+  /** For the gateway's command router (shared by every socket: nothing allocated per connection for them). */
+  readonly commands: ReadonlyArray<SocketCommand<SessionSocket>>;
+  private readonly onDisconnect: (this: SessionSocket) => void;
 
   constructor(private readonly opts: SocketSessionsOptions) {
     this.log = opts.logger.child({ module: 'sessions' });
     this.warnBeforeMs = opts.warnBeforeMs ?? 60_000;
-    this.refresh = this.refreshCommand();
+    this.commands = [this.refreshCommand()];
+    this.deadlines = new DeadlineWheel((socket, kind) => this.due(socket, kind));
+    const forget = (socket: SessionSocket) => this.forget(socket);
+    this.onDisconnect = function (this: SessionSocket) {
+      forget(this);
+    };
   }
 
   /** Listens for principal notices; after a LISTEN reconnect re-checks every open session (notices may be lost). */
@@ -70,50 +79,51 @@ export class SocketSessions {
   stop(): void {
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
-    for (const list of this.timers.values()) list.forEach(clearTimeout);
-    this.timers.clear();
+    this.deadlines.clear();
   }
 
-  /** Call on `connection`, before the capability handlers: indexes the socket and guards every command. */
+  /**
+   * Call on `connection`, before the capability handlers: indexes the socket. Commands (`commands` and every
+   * capability's) are guarded by `gate`, which the gateway installs with setCommandGate.
+   */
   connect(socket: SessionSocket): void {
     const data = socket.data;
-    attachCommands(socket, [this.refresh]);
     if (data.via === 'viewer' || data.userId === null) return;
-    const userId = data.userId;
-    add(this.byUser, userId, socket);
+    add(this.byUser, data.userId, socket);
     if (data.apiKeyId) add(this.byKey, data.apiKeyId, socket);
     this.schedule(socket);
+    socket.on('disconnect', this.onDisconnect);
+  }
 
-    socket.use((packet, next) => {
-      const [event] = packet;
-      if (event === 'auth:refresh') return next();
-      const ack: unknown = packet.at(-1);
-      const refuse = (payload: ErrorPayload) => {
-        if (typeof ack === 'function') (ack as (res: unknown) => void)({ ok: false, error: payload });
-      };
-      const principal = socketPrincipal(data, 0); // standing only; expiry is the command's business
-      if (!principal) return next();
-      this.opts.auth.standing(principal).then(
-        (standing) => {
-          if (standing.ok) return next();
-          refuse({ code: standing.code, message: standing.reason });
-          this.end(socket, standing);
-        },
-        (err: unknown) => {
-          // Fail closed: a command whose caller cannot be checked is not run.
-          const error = toAppError(err);
-          if (error.code === 'INTERNAL') this.log.error({ err }, 'Standing check failed');
-          refuse({ code: error.code === 'INTERNAL' ? 'UNAVAILABLE' : error.code, message: error.message });
-        },
-      );
-    });
+  /**
+   * The command gate: every command but `auth:refresh` runs only if its caller still has its standing (expiry
+   * is the command's business). A lost standing is answered with its code, then the session ends.
+   */
+  readonly gate = (socket: Socket): Promise<void> | undefined => {
+    const principal = socketPrincipal(socket.data as SocketData, 0);
+    if (!principal) return undefined;
+    return this.opts.auth.standing(principal).then(
+      (standing) => {
+        if (standing.ok) return;
+        // After the refusal is answered (the command's reply is sent before the next macrotask).
+        setImmediate(() => this.end(socket as SessionSocket, standing));
+        throw new AppError(standing.code, standing.reason);
+      },
+      (err: unknown) => {
+        // Fail closed: a command whose caller cannot be checked is not run.
+        const error = toAppError(err);
+        if (error.code === 'INTERNAL') this.log.error({ err }, 'Standing check failed');
+        throw new AppError(error.code === 'INTERNAL' ? 'UNAVAILABLE' : error.code, error.message);
+      },
+    );
+  };
 
-    socket.on('disconnect', () => {
-      remove(this.byUser, userId, socket);
-      if (data.apiKeyId) remove(this.byKey, data.apiKeyId, socket);
-      this.timers.get(socket.id)?.forEach(clearTimeout);
-      this.timers.delete(socket.id);
-    });
+  /** The socket's `disconnect`: out of the indexes and the deadlines (`data` still says where it is). */
+  private forget(socket: SessionSocket): void {
+    const data = socket.data;
+    if (data.userId !== null) remove(this.byUser, data.userId, socket);
+    if (data.apiKeyId) remove(this.byKey, data.apiKeyId, socket);
+    this.unschedule(socket);
   }
 
   /** `auth:refresh`: fresh init-data of the same user moves the socket's expiry; anything else changes nothing. */
@@ -137,17 +147,20 @@ export class SocketSessions {
           throw new AppError('USER_BANNED', 'Your account is banned.');
         }
         data.isAdmin = fresh.isAdmin;
+        this.unschedule(socket);
         data.expiresAt = Math.max(data.expiresAt ?? 0, fresh.expiresAt ?? 0);
         this.schedule(socket);
         return { expires_at: new Date(data.expiresAt).toISOString() };
       },
+      // Refreshing is how an expired session goes on; its standing is checked by fromInitData.
+      { ungated: true },
     );
   }
 
   /** Open authenticated sockets on this node (for tests and metrics). */
   get size(): number {
     let n = 0;
-    for (const set of this.byUser.values()) n += set.size;
+    for (const entry of this.byUser.values()) n += entry instanceof Set ? entry.size : 1;
     return n;
   }
 
@@ -194,8 +207,9 @@ export class SocketSessions {
     }
   }
 
-  private endAll(sockets: Set<SessionSocket> | undefined, why: Exclude<Standing, { ok: true }>): void {
-    for (const socket of [...(sockets ?? [])]) this.end(socket, why);
+  private endAll(sockets: Sockets | undefined, why: Exclude<Standing, { ok: true }>): void {
+    const list = sockets instanceof Set ? [...sockets] : sockets ? [sockets] : [];
+    for (const socket of list) this.end(socket, why);
   }
 
   /** Tells the client why, then closes: engine.io flushes the event before it closes the transport. */
@@ -206,42 +220,67 @@ export class SocketSessions {
     socket.disconnect(true);
   }
 
-  /** (Re)arms the expiry warning and the expiry itself for an init-data socket. */
+  /**
+   * Arms the expiry warning and the expiry of an init-data socket, from `data.expiresAt`. A socket that is
+   * already gone is not armed: the wheel would keep it until its deadline.
+   */
   private schedule(socket: SessionSocket): void {
-    this.timers.get(socket.id)?.forEach(clearTimeout);
+    const expiresAt = socket.data.expiresAt;
+    if (socket.data.via !== 'init-data' || expiresAt === null || !socket.connected) return;
+    this.deadlines.add(socket, WARNING, expiresAt - this.warnBeforeMs);
+    this.deadlines.add(socket, EXPIRY, expiresAt);
+  }
+
+  /** Disarms what schedule() armed; call before `data.expiresAt` changes. */
+  private unschedule(socket: SessionSocket): void {
     const expiresAt = socket.data.expiresAt;
     if (socket.data.via !== 'init-data' || expiresAt === null) return;
-    const list: NodeJS.Timeout[] = [];
-    this.timers.set(socket.id, list);
-    // Timers run on a monotonic clock and may fire a millisecond before the wall clock reaches `when`: re-arm
-    // until it has, so "expired" is never said before the moment it names.
-    const at = (when: number, fn: () => void) => {
-      const delay = when - Date.now();
-      list.push(
-        delay <= 0 ? setTimeout(fn, 0) : setTimeout(() => at(when, fn), Math.min(delay, MAX_DELAY_MS)),
-      );
-    };
-    const expiresIso = new Date(expiresAt).toISOString();
-    at(expiresAt - this.warnBeforeMs, () => socket.emit('session:expiring', { expires_at: expiresIso }));
-    at(expiresAt, () =>
-      socket.emit('session:expired', {
-        code: 'INIT_DATA_EXPIRED',
-        reason: 'Telegram init-data has expired; send auth:refresh with fresh init-data to act again.',
-      }),
-    );
+    this.deadlines.delete(socket, WARNING, expiresAt - this.warnBeforeMs);
+    this.deadlines.delete(socket, EXPIRY, expiresAt);
+  }
+
+  /** A deadline passed (never before the moment it names: the wheel runs a slot once the clock reached it). */
+  private due(socket: SessionSocket, kind: number): void {
+    const expiresAt = socket.data.expiresAt;
+    if (expiresAt === null) return;
+    try {
+      if (kind === WARNING) {
+        socket.emit('session:expiring', { expires_at: new Date(expiresAt).toISOString() });
+      } else {
+        socket.emit('session:expired', {
+          code: 'INIT_DATA_EXPIRED',
+          reason: 'Telegram init-data has expired; send auth:refresh with fresh init-data to act again.',
+        });
+      }
+    } catch (err) {
+      this.log.error({ err }, 'Session deadline event failed');
+    }
   }
 }
 
-function add<K>(index: Map<K, Set<SessionSocket>>, key: K, socket: SessionSocket): void {
-  const set = index.get(key) ?? new Set();
-  index.set(key, set.add(socket));
+/**
+ * A principal's open sockets on this node: the socket itself while it is the only one (the usual case), a Set
+ * from the second on. A Set of one per user was ~0.17 KB on every open session.
+ */
+type Sockets = SessionSocket | Set<SessionSocket>;
+
+function add<K>(index: Map<K, Sockets>, key: K, socket: SessionSocket): void {
+  const entry = index.get(key);
+  if (!entry) index.set(key, socket);
+  else if (entry instanceof Set) entry.add(socket);
+  else if (entry !== socket) index.set(key, new Set([entry, socket]));
 }
 
-function remove<K>(index: Map<K, Set<SessionSocket>>, key: K, socket: SessionSocket): void {
-  const set = index.get(key);
-  if (!set) return;
-  set.delete(socket);
-  if (set.size === 0) index.delete(key);
+function remove<K>(index: Map<K, Sockets>, key: K, socket: SessionSocket): void {
+  const entry = index.get(key);
+  if (entry === socket) index.delete(key);
+  else if (entry instanceof Set && entry.delete(socket)) {
+    const [only, more] = entry;
+    if (more === undefined) {
+      if (only === undefined) index.delete(key);
+      else index.set(key, only);
+    }
+  }
 }
 
 /** Notices come from our own SQL, but a malformed one must be ignored rather than throw. */

@@ -11,11 +11,11 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from '../../schema/contract/index.ts';
-import { SESSION_COMMANDS, socketPrincipal } from '../auth/index.ts';
+import { socketPrincipal } from '../auth/index.ts';
 import type { JoinsService } from '../joins/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
-import { attachCommands, defineCommand, unknownEventGuard } from '../platform/realtime/socket-command.ts';
+import { defineCommand, type SocketCommand } from '../platform/realtime/socket-command.ts';
 import type { SnapshotCache } from './snapshot-cache.ts';
 
 type GiveawaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -31,22 +31,19 @@ export interface GiveawaysSocketDeps {
   maxSubscriptionsPerSocket?: number;
 }
 
-const KNOWN = new Set<string>([
-  'giveaway:subscribe',
-  'giveaway:unsubscribe',
-  'giveaway:join',
-  ...SESSION_COMMANDS,
-]);
 const ROOM_PREFIX = 'giveaway:';
 
-/**
- * Builds the giveaway commands once (their listeners are shared by every socket) and returns what each new
- * connection calls: attaching them costs no closure per socket.
- */
-export function giveawaySocketHandlers(deps: GiveawaysSocketDeps): (socket: GiveawaySocket) => void {
+export interface GiveawaySocketHandlers {
+  /** For the gateway's command router (built once, shared by every socket). */
+  commands: ReadonlyArray<SocketCommand<GiveawaySocket>>;
+  /** Call on each connection: nothing per socket unless presence is wired. */
+  connect(socket: GiveawaySocket): void;
+}
+
+/** Builds the giveaway commands once; dispatching them costs no closure or listener per socket. */
+export function giveawaySocketHandlers(deps: GiveawaysSocketDeps): GiveawaySocketHandlers {
   const maxSubscriptions = deps.maxSubscriptionsPerSocket ?? 50;
   const log = deps.logger;
-  const guard = unknownEventGuard(KNOWN);
 
   const subscribe = defineCommand(
     'giveaway:subscribe',
@@ -106,10 +103,14 @@ export function giveawaySocketHandlers(deps: GiveawaysSocketDeps): (socket: Give
     }
   }
 
-  return (socket) => {
-    socket.onAny(guard);
-    attachCommands(socket, commands);
-    socket.on('disconnecting', disconnecting);
+  // Without presence (the gateway's case: watcher counts are read from the adapter's rooms) a `disconnecting`
+  // listener would do nothing, yet cost an entry in every socket's listener dictionary.
+  const presence = deps.presence;
+  return {
+    commands,
+    connect(socket) {
+      if (presence) socket.on('disconnecting', disconnecting);
+    },
   };
 }
 

@@ -7,5 +7,9 @@ export {
 } from './giveaways.routes.ts';
 export { TRANSITIONS, assertTransition, canTransition, MANUAL_WINNERS_WINDOW_MS } from './lifecycle.ts';
 export { SnapshotCache } from './snapshot-cache.ts';
-export { giveawaySocketHandlers, type GiveawaysSocketDeps } from './giveaways.socket.ts';
+export {
+  giveawaySocketHandlers,
+  type GiveawaySocketHandlers,
+  type GiveawaysSocketDeps,
+} from './giveaways.socket.ts';
 export type { DrawsPort, RequirementsPort } from './collaborators.ts';

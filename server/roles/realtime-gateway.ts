@@ -3,9 +3,12 @@ import { SocketSessions, socketAuth } from '../auth/index.ts';
 import { giveawaySocketHandlers } from '../giveaways/index.ts';
 import { compileTrust } from '../platform/client-ip.ts';
 import {
+  attachRouter,
   RedisPath,
   SocketAdmission,
+  commandRouter,
   createAdapter,
+  setCommandGate,
   startRealtimeServer,
   type DeliveryPath,
   type RealtimeServer,
@@ -49,17 +52,21 @@ export function realtimeGateway(services: Services): RealtimeGateway {
         }),
         setup(io) {
           io.use(socketAuth(auth));
+          setCommandGate(io, sessions.gate);
           sessions.start();
-          // Built once for all sockets: a closure or child logger per connection is memory on every watcher.
-          const attachGiveawayCommands = giveawaySocketHandlers({
+          // Built once for all sockets: a closure, listener or child logger per connection is memory on every
+          // watcher. One router dispatches every command (socket-command.ts).
+          const giveaways = giveawaySocketHandlers({
             joins,
             snapshots,
             logger: logger.child({ module: 'socket' }),
             limitJoin: (userId, ip) => rateLimits.join.consume({ userId, ip }),
           });
+          const router = commandRouter([...sessions.commands, ...giveaways.commands]);
           io.on('connection', (socket) => {
             sessions.connect(socket);
-            attachGiveawayCommands(socket);
+            attachRouter(socket, router);
+            giveaways.connect(socket);
           });
         },
       });
