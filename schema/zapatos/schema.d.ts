@@ -1266,112 +1266,202 @@ declare module 'zapatos/schema' {
   }
 
   /**
-   * **draw_entrants**
+   * **draw_entrant_chunks**
    * - Table in database
    */
-  export namespace draw_entrants {
-    export type Table = 'draw_entrants';
+  export namespace draw_entrant_chunks {
+    export type Table = 'draw_entrant_chunks';
     export interface Selectable {
       /**
-      * **draw_entrants.giveaway_id**
+      * **draw_entrant_chunks.chunk**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      chunk: number;
+      /**
+      * **draw_entrant_chunks.first_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      first_user_id: db.Int8String;
+      /**
+      * **draw_entrant_chunks.giveaway_id**
       * - `uuid` in database
       * - `NOT NULL`, no default
       */
       giveaway_id: string;
       /**
-      * **draw_entrants.user_id**
+      * **draw_entrant_chunks.last_user_id**
       * - `int8` in database
       * - `NOT NULL`, no default
       */
-      user_id: db.Int8String;
+      last_user_id: db.Int8String;
       /**
-      * **draw_entrants.weight**
-      * - `int4` in database
+      * **draw_entrant_chunks.user_ids**
+      * - `_int8` in database
       * - `NOT NULL`, no default
       */
-      weight: number;
+      user_ids: db.Int8String[];
+      /**
+      * **draw_entrant_chunks.weights**
+      * - `_int4` in database
+      * - `NOT NULL`, no default
+      */
+      weights: number[];
     }
     export interface JSONSelectable {
       /**
-      * **draw_entrants.giveaway_id**
+      * **draw_entrant_chunks.chunk**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      chunk: number;
+      /**
+      * **draw_entrant_chunks.first_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      first_user_id: number;
+      /**
+      * **draw_entrant_chunks.giveaway_id**
       * - `uuid` in database
       * - `NOT NULL`, no default
       */
       giveaway_id: string;
       /**
-      * **draw_entrants.user_id**
+      * **draw_entrant_chunks.last_user_id**
       * - `int8` in database
       * - `NOT NULL`, no default
       */
-      user_id: number;
+      last_user_id: number;
       /**
-      * **draw_entrants.weight**
-      * - `int4` in database
+      * **draw_entrant_chunks.user_ids**
+      * - `_int8` in database
       * - `NOT NULL`, no default
       */
-      weight: number;
+      user_ids: number[];
+      /**
+      * **draw_entrant_chunks.weights**
+      * - `_int4` in database
+      * - `NOT NULL`, no default
+      */
+      weights: number[];
     }
     export interface Whereable {
       /**
-      * **draw_entrants.giveaway_id**
+      * **draw_entrant_chunks.chunk**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      chunk?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_entrant_chunks.first_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      first_user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_entrant_chunks.giveaway_id**
       * - `uuid` in database
       * - `NOT NULL`, no default
       */
       giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment | db.ParentColumn>;
       /**
-      * **draw_entrants.user_id**
+      * **draw_entrant_chunks.last_user_id**
       * - `int8` in database
       * - `NOT NULL`, no default
       */
-      user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
+      last_user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.ParentColumn>;
       /**
-      * **draw_entrants.weight**
-      * - `int4` in database
+      * **draw_entrant_chunks.user_ids**
+      * - `_int8` in database
       * - `NOT NULL`, no default
       */
-      weight?: number | db.Parameter<number> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment | db.ParentColumn>;
+      user_ids?: (number | db.Int8String | bigint)[] | db.Parameter<(number | db.Int8String | bigint)[]> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, (number | db.Int8String | bigint)[] | db.Parameter<(number | db.Int8String | bigint)[]> | db.SQLFragment | db.ParentColumn>;
+      /**
+      * **draw_entrant_chunks.weights**
+      * - `_int4` in database
+      * - `NOT NULL`, no default
+      */
+      weights?: number[] | db.Parameter<number[]> | db.SQLFragment | db.ParentColumn | db.SQLFragment<any, number[] | db.Parameter<number[]> | db.SQLFragment | db.ParentColumn>;
     }
     export interface Insertable {
       /**
-      * **draw_entrants.giveaway_id**
+      * **draw_entrant_chunks.chunk**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      chunk: number | db.Parameter<number> | db.SQLFragment;
+      /**
+      * **draw_entrant_chunks.first_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      first_user_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
+      /**
+      * **draw_entrant_chunks.giveaway_id**
       * - `uuid` in database
       * - `NOT NULL`, no default
       */
       giveaway_id: string | db.Parameter<string> | db.SQLFragment;
       /**
-      * **draw_entrants.user_id**
+      * **draw_entrant_chunks.last_user_id**
       * - `int8` in database
       * - `NOT NULL`, no default
       */
-      user_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
+      last_user_id: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment;
       /**
-      * **draw_entrants.weight**
-      * - `int4` in database
+      * **draw_entrant_chunks.user_ids**
+      * - `_int8` in database
       * - `NOT NULL`, no default
       */
-      weight: number | db.Parameter<number> | db.SQLFragment;
+      user_ids: (number | db.Int8String | bigint)[] | db.Parameter<(number | db.Int8String | bigint)[]> | db.SQLFragment;
+      /**
+      * **draw_entrant_chunks.weights**
+      * - `_int4` in database
+      * - `NOT NULL`, no default
+      */
+      weights: number[] | db.Parameter<number[]> | db.SQLFragment;
     }
     export interface Updatable {
       /**
-      * **draw_entrants.giveaway_id**
+      * **draw_entrant_chunks.chunk**
+      * - `int4` in database
+      * - `NOT NULL`, no default
+      */
+      chunk?: number | db.Parameter<number> | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment>;
+      /**
+      * **draw_entrant_chunks.first_user_id**
+      * - `int8` in database
+      * - `NOT NULL`, no default
+      */
+      first_user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
+      /**
+      * **draw_entrant_chunks.giveaway_id**
       * - `uuid` in database
       * - `NOT NULL`, no default
       */
       giveaway_id?: string | db.Parameter<string> | db.SQLFragment | db.SQLFragment<any, string | db.Parameter<string> | db.SQLFragment>;
       /**
-      * **draw_entrants.user_id**
+      * **draw_entrant_chunks.last_user_id**
       * - `int8` in database
       * - `NOT NULL`, no default
       */
-      user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
+      last_user_id?: (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint) | db.Parameter<(number | db.Int8String | bigint)> | db.SQLFragment>;
       /**
-      * **draw_entrants.weight**
-      * - `int4` in database
+      * **draw_entrant_chunks.user_ids**
+      * - `_int8` in database
       * - `NOT NULL`, no default
       */
-      weight?: number | db.Parameter<number> | db.SQLFragment | db.SQLFragment<any, number | db.Parameter<number> | db.SQLFragment>;
+      user_ids?: (number | db.Int8String | bigint)[] | db.Parameter<(number | db.Int8String | bigint)[]> | db.SQLFragment | db.SQLFragment<any, (number | db.Int8String | bigint)[] | db.Parameter<(number | db.Int8String | bigint)[]> | db.SQLFragment>;
+      /**
+      * **draw_entrant_chunks.weights**
+      * - `_int4` in database
+      * - `NOT NULL`, no default
+      */
+      weights?: number[] | db.Parameter<number[]> | db.SQLFragment | db.SQLFragment<any, number[] | db.Parameter<number[]> | db.SQLFragment>;
     }
-    export type UniqueIndex = 'draw_entrants_pkey';
+    export type UniqueIndex = 'draw_entrant_chunks_pkey';
     export type Column = keyof Selectable;
     export type OnlyCols<T extends readonly Column[]> = Pick<Selectable, T[number]>;
     export type SQLExpression = Table | db.ColumnNames<Updatable | (keyof Updatable)[]> | db.ColumnValues<Updatable> | Whereable | Column | db.ParentColumn | db.GenericSQLExpression;
@@ -8169,20 +8259,20 @@ declare module 'zapatos/schema' {
   /* --- aggregate types --- */
 
   export namespace public {  
-    export type Table = api_keys.Table | channel_admins.Table | channels.Table | draw_checks.Table | draw_commitments.Table | draw_entrants.Table | draw_proofs.Table | draw_rerolls.Table | draw_runs.Table | giveaway_prizes.Table | giveaway_sponsors.Table | giveaways.Table | notifications.Table | participants.Table | pre_winner_lists.Table | prizes.Table | requirements.Table | sponsors.Table | tickets.Table | ton_proof_payloads.Table | ton_wallets.Table | users.Table | webhook_deliveries.Table | webhook_endpoints.Table | webhook_events.Table | win_records.Table | winner_events.Table | winners.Table;
-    export type Selectable = api_keys.Selectable | channel_admins.Selectable | channels.Selectable | draw_checks.Selectable | draw_commitments.Selectable | draw_entrants.Selectable | draw_proofs.Selectable | draw_rerolls.Selectable | draw_runs.Selectable | giveaway_prizes.Selectable | giveaway_sponsors.Selectable | giveaways.Selectable | notifications.Selectable | participants.Selectable | pre_winner_lists.Selectable | prizes.Selectable | requirements.Selectable | sponsors.Selectable | tickets.Selectable | ton_proof_payloads.Selectable | ton_wallets.Selectable | users.Selectable | webhook_deliveries.Selectable | webhook_endpoints.Selectable | webhook_events.Selectable | win_records.Selectable | winner_events.Selectable | winners.Selectable;
-    export type JSONSelectable = api_keys.JSONSelectable | channel_admins.JSONSelectable | channels.JSONSelectable | draw_checks.JSONSelectable | draw_commitments.JSONSelectable | draw_entrants.JSONSelectable | draw_proofs.JSONSelectable | draw_rerolls.JSONSelectable | draw_runs.JSONSelectable | giveaway_prizes.JSONSelectable | giveaway_sponsors.JSONSelectable | giveaways.JSONSelectable | notifications.JSONSelectable | participants.JSONSelectable | pre_winner_lists.JSONSelectable | prizes.JSONSelectable | requirements.JSONSelectable | sponsors.JSONSelectable | tickets.JSONSelectable | ton_proof_payloads.JSONSelectable | ton_wallets.JSONSelectable | users.JSONSelectable | webhook_deliveries.JSONSelectable | webhook_endpoints.JSONSelectable | webhook_events.JSONSelectable | win_records.JSONSelectable | winner_events.JSONSelectable | winners.JSONSelectable;
-    export type Whereable = api_keys.Whereable | channel_admins.Whereable | channels.Whereable | draw_checks.Whereable | draw_commitments.Whereable | draw_entrants.Whereable | draw_proofs.Whereable | draw_rerolls.Whereable | draw_runs.Whereable | giveaway_prizes.Whereable | giveaway_sponsors.Whereable | giveaways.Whereable | notifications.Whereable | participants.Whereable | pre_winner_lists.Whereable | prizes.Whereable | requirements.Whereable | sponsors.Whereable | tickets.Whereable | ton_proof_payloads.Whereable | ton_wallets.Whereable | users.Whereable | webhook_deliveries.Whereable | webhook_endpoints.Whereable | webhook_events.Whereable | win_records.Whereable | winner_events.Whereable | winners.Whereable;
-    export type Insertable = api_keys.Insertable | channel_admins.Insertable | channels.Insertable | draw_checks.Insertable | draw_commitments.Insertable | draw_entrants.Insertable | draw_proofs.Insertable | draw_rerolls.Insertable | draw_runs.Insertable | giveaway_prizes.Insertable | giveaway_sponsors.Insertable | giveaways.Insertable | notifications.Insertable | participants.Insertable | pre_winner_lists.Insertable | prizes.Insertable | requirements.Insertable | sponsors.Insertable | tickets.Insertable | ton_proof_payloads.Insertable | ton_wallets.Insertable | users.Insertable | webhook_deliveries.Insertable | webhook_endpoints.Insertable | webhook_events.Insertable | win_records.Insertable | winner_events.Insertable | winners.Insertable;
-    export type Updatable = api_keys.Updatable | channel_admins.Updatable | channels.Updatable | draw_checks.Updatable | draw_commitments.Updatable | draw_entrants.Updatable | draw_proofs.Updatable | draw_rerolls.Updatable | draw_runs.Updatable | giveaway_prizes.Updatable | giveaway_sponsors.Updatable | giveaways.Updatable | notifications.Updatable | participants.Updatable | pre_winner_lists.Updatable | prizes.Updatable | requirements.Updatable | sponsors.Updatable | tickets.Updatable | ton_proof_payloads.Updatable | ton_wallets.Updatable | users.Updatable | webhook_deliveries.Updatable | webhook_endpoints.Updatable | webhook_events.Updatable | win_records.Updatable | winner_events.Updatable | winners.Updatable;
-    export type UniqueIndex = api_keys.UniqueIndex | channel_admins.UniqueIndex | channels.UniqueIndex | draw_checks.UniqueIndex | draw_commitments.UniqueIndex | draw_entrants.UniqueIndex | draw_proofs.UniqueIndex | draw_rerolls.UniqueIndex | draw_runs.UniqueIndex | giveaway_prizes.UniqueIndex | giveaway_sponsors.UniqueIndex | giveaways.UniqueIndex | notifications.UniqueIndex | participants.UniqueIndex | pre_winner_lists.UniqueIndex | prizes.UniqueIndex | requirements.UniqueIndex | sponsors.UniqueIndex | tickets.UniqueIndex | ton_proof_payloads.UniqueIndex | ton_wallets.UniqueIndex | users.UniqueIndex | webhook_deliveries.UniqueIndex | webhook_endpoints.UniqueIndex | webhook_events.UniqueIndex | win_records.UniqueIndex | winner_events.UniqueIndex | winners.UniqueIndex;
-    export type Column = api_keys.Column | channel_admins.Column | channels.Column | draw_checks.Column | draw_commitments.Column | draw_entrants.Column | draw_proofs.Column | draw_rerolls.Column | draw_runs.Column | giveaway_prizes.Column | giveaway_sponsors.Column | giveaways.Column | notifications.Column | participants.Column | pre_winner_lists.Column | prizes.Column | requirements.Column | sponsors.Column | tickets.Column | ton_proof_payloads.Column | ton_wallets.Column | users.Column | webhook_deliveries.Column | webhook_endpoints.Column | webhook_events.Column | win_records.Column | winner_events.Column | winners.Column;
+    export type Table = api_keys.Table | channel_admins.Table | channels.Table | draw_checks.Table | draw_commitments.Table | draw_entrant_chunks.Table | draw_proofs.Table | draw_rerolls.Table | draw_runs.Table | giveaway_prizes.Table | giveaway_sponsors.Table | giveaways.Table | notifications.Table | participants.Table | pre_winner_lists.Table | prizes.Table | requirements.Table | sponsors.Table | tickets.Table | ton_proof_payloads.Table | ton_wallets.Table | users.Table | webhook_deliveries.Table | webhook_endpoints.Table | webhook_events.Table | win_records.Table | winner_events.Table | winners.Table;
+    export type Selectable = api_keys.Selectable | channel_admins.Selectable | channels.Selectable | draw_checks.Selectable | draw_commitments.Selectable | draw_entrant_chunks.Selectable | draw_proofs.Selectable | draw_rerolls.Selectable | draw_runs.Selectable | giveaway_prizes.Selectable | giveaway_sponsors.Selectable | giveaways.Selectable | notifications.Selectable | participants.Selectable | pre_winner_lists.Selectable | prizes.Selectable | requirements.Selectable | sponsors.Selectable | tickets.Selectable | ton_proof_payloads.Selectable | ton_wallets.Selectable | users.Selectable | webhook_deliveries.Selectable | webhook_endpoints.Selectable | webhook_events.Selectable | win_records.Selectable | winner_events.Selectable | winners.Selectable;
+    export type JSONSelectable = api_keys.JSONSelectable | channel_admins.JSONSelectable | channels.JSONSelectable | draw_checks.JSONSelectable | draw_commitments.JSONSelectable | draw_entrant_chunks.JSONSelectable | draw_proofs.JSONSelectable | draw_rerolls.JSONSelectable | draw_runs.JSONSelectable | giveaway_prizes.JSONSelectable | giveaway_sponsors.JSONSelectable | giveaways.JSONSelectable | notifications.JSONSelectable | participants.JSONSelectable | pre_winner_lists.JSONSelectable | prizes.JSONSelectable | requirements.JSONSelectable | sponsors.JSONSelectable | tickets.JSONSelectable | ton_proof_payloads.JSONSelectable | ton_wallets.JSONSelectable | users.JSONSelectable | webhook_deliveries.JSONSelectable | webhook_endpoints.JSONSelectable | webhook_events.JSONSelectable | win_records.JSONSelectable | winner_events.JSONSelectable | winners.JSONSelectable;
+    export type Whereable = api_keys.Whereable | channel_admins.Whereable | channels.Whereable | draw_checks.Whereable | draw_commitments.Whereable | draw_entrant_chunks.Whereable | draw_proofs.Whereable | draw_rerolls.Whereable | draw_runs.Whereable | giveaway_prizes.Whereable | giveaway_sponsors.Whereable | giveaways.Whereable | notifications.Whereable | participants.Whereable | pre_winner_lists.Whereable | prizes.Whereable | requirements.Whereable | sponsors.Whereable | tickets.Whereable | ton_proof_payloads.Whereable | ton_wallets.Whereable | users.Whereable | webhook_deliveries.Whereable | webhook_endpoints.Whereable | webhook_events.Whereable | win_records.Whereable | winner_events.Whereable | winners.Whereable;
+    export type Insertable = api_keys.Insertable | channel_admins.Insertable | channels.Insertable | draw_checks.Insertable | draw_commitments.Insertable | draw_entrant_chunks.Insertable | draw_proofs.Insertable | draw_rerolls.Insertable | draw_runs.Insertable | giveaway_prizes.Insertable | giveaway_sponsors.Insertable | giveaways.Insertable | notifications.Insertable | participants.Insertable | pre_winner_lists.Insertable | prizes.Insertable | requirements.Insertable | sponsors.Insertable | tickets.Insertable | ton_proof_payloads.Insertable | ton_wallets.Insertable | users.Insertable | webhook_deliveries.Insertable | webhook_endpoints.Insertable | webhook_events.Insertable | win_records.Insertable | winner_events.Insertable | winners.Insertable;
+    export type Updatable = api_keys.Updatable | channel_admins.Updatable | channels.Updatable | draw_checks.Updatable | draw_commitments.Updatable | draw_entrant_chunks.Updatable | draw_proofs.Updatable | draw_rerolls.Updatable | draw_runs.Updatable | giveaway_prizes.Updatable | giveaway_sponsors.Updatable | giveaways.Updatable | notifications.Updatable | participants.Updatable | pre_winner_lists.Updatable | prizes.Updatable | requirements.Updatable | sponsors.Updatable | tickets.Updatable | ton_proof_payloads.Updatable | ton_wallets.Updatable | users.Updatable | webhook_deliveries.Updatable | webhook_endpoints.Updatable | webhook_events.Updatable | win_records.Updatable | winner_events.Updatable | winners.Updatable;
+    export type UniqueIndex = api_keys.UniqueIndex | channel_admins.UniqueIndex | channels.UniqueIndex | draw_checks.UniqueIndex | draw_commitments.UniqueIndex | draw_entrant_chunks.UniqueIndex | draw_proofs.UniqueIndex | draw_rerolls.UniqueIndex | draw_runs.UniqueIndex | giveaway_prizes.UniqueIndex | giveaway_sponsors.UniqueIndex | giveaways.UniqueIndex | notifications.UniqueIndex | participants.UniqueIndex | pre_winner_lists.UniqueIndex | prizes.UniqueIndex | requirements.UniqueIndex | sponsors.UniqueIndex | tickets.UniqueIndex | ton_proof_payloads.UniqueIndex | ton_wallets.UniqueIndex | users.UniqueIndex | webhook_deliveries.UniqueIndex | webhook_endpoints.UniqueIndex | webhook_events.UniqueIndex | win_records.UniqueIndex | winner_events.UniqueIndex | winners.UniqueIndex;
+    export type Column = api_keys.Column | channel_admins.Column | channels.Column | draw_checks.Column | draw_commitments.Column | draw_entrant_chunks.Column | draw_proofs.Column | draw_rerolls.Column | draw_runs.Column | giveaway_prizes.Column | giveaway_sponsors.Column | giveaways.Column | notifications.Column | participants.Column | pre_winner_lists.Column | prizes.Column | requirements.Column | sponsors.Column | tickets.Column | ton_proof_payloads.Column | ton_wallets.Column | users.Column | webhook_deliveries.Column | webhook_endpoints.Column | webhook_events.Column | win_records.Column | winner_events.Column | winners.Column;
   
-    export type AllBaseTables = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, draw_rerolls.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, ton_proof_payloads.Table, ton_wallets.Table, users.Table, webhook_deliveries.Table, webhook_endpoints.Table, webhook_events.Table, win_records.Table, winner_events.Table, winners.Table];
+    export type AllBaseTables = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrant_chunks.Table, draw_proofs.Table, draw_rerolls.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, ton_proof_payloads.Table, ton_wallets.Table, users.Table, webhook_deliveries.Table, webhook_endpoints.Table, webhook_events.Table, win_records.Table, winner_events.Table, winners.Table];
     export type AllForeignTables = [];
     export type AllViews = [];
     export type AllMaterializedViews = [];
-    export type AllTablesAndViews = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrants.Table, draw_proofs.Table, draw_rerolls.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, ton_proof_payloads.Table, ton_wallets.Table, users.Table, webhook_deliveries.Table, webhook_endpoints.Table, webhook_events.Table, win_records.Table, winner_events.Table, winners.Table];
+    export type AllTablesAndViews = [api_keys.Table, channel_admins.Table, channels.Table, draw_checks.Table, draw_commitments.Table, draw_entrant_chunks.Table, draw_proofs.Table, draw_rerolls.Table, draw_runs.Table, giveaway_prizes.Table, giveaway_sponsors.Table, giveaways.Table, notifications.Table, participants.Table, pre_winner_lists.Table, prizes.Table, requirements.Table, sponsors.Table, tickets.Table, ton_proof_payloads.Table, ton_wallets.Table, users.Table, webhook_deliveries.Table, webhook_endpoints.Table, webhook_events.Table, win_records.Table, winner_events.Table, winners.Table];
   }
 
 
@@ -8215,7 +8305,7 @@ declare module 'zapatos/schema' {
     "channels": channels.Selectable;
     "draw_checks": draw_checks.Selectable;
     "draw_commitments": draw_commitments.Selectable;
-    "draw_entrants": draw_entrants.Selectable;
+    "draw_entrant_chunks": draw_entrant_chunks.Selectable;
     "draw_proofs": draw_proofs.Selectable;
     "draw_rerolls": draw_rerolls.Selectable;
     "draw_runs": draw_runs.Selectable;
@@ -8246,7 +8336,7 @@ declare module 'zapatos/schema' {
     "channels": channels.JSONSelectable;
     "draw_checks": draw_checks.JSONSelectable;
     "draw_commitments": draw_commitments.JSONSelectable;
-    "draw_entrants": draw_entrants.JSONSelectable;
+    "draw_entrant_chunks": draw_entrant_chunks.JSONSelectable;
     "draw_proofs": draw_proofs.JSONSelectable;
     "draw_rerolls": draw_rerolls.JSONSelectable;
     "draw_runs": draw_runs.JSONSelectable;
@@ -8277,7 +8367,7 @@ declare module 'zapatos/schema' {
     "channels": channels.Whereable;
     "draw_checks": draw_checks.Whereable;
     "draw_commitments": draw_commitments.Whereable;
-    "draw_entrants": draw_entrants.Whereable;
+    "draw_entrant_chunks": draw_entrant_chunks.Whereable;
     "draw_proofs": draw_proofs.Whereable;
     "draw_rerolls": draw_rerolls.Whereable;
     "draw_runs": draw_runs.Whereable;
@@ -8308,7 +8398,7 @@ declare module 'zapatos/schema' {
     "channels": channels.Insertable;
     "draw_checks": draw_checks.Insertable;
     "draw_commitments": draw_commitments.Insertable;
-    "draw_entrants": draw_entrants.Insertable;
+    "draw_entrant_chunks": draw_entrant_chunks.Insertable;
     "draw_proofs": draw_proofs.Insertable;
     "draw_rerolls": draw_rerolls.Insertable;
     "draw_runs": draw_runs.Insertable;
@@ -8339,7 +8429,7 @@ declare module 'zapatos/schema' {
     "channels": channels.Updatable;
     "draw_checks": draw_checks.Updatable;
     "draw_commitments": draw_commitments.Updatable;
-    "draw_entrants": draw_entrants.Updatable;
+    "draw_entrant_chunks": draw_entrant_chunks.Updatable;
     "draw_proofs": draw_proofs.Updatable;
     "draw_rerolls": draw_rerolls.Updatable;
     "draw_runs": draw_runs.Updatable;
@@ -8370,7 +8460,7 @@ declare module 'zapatos/schema' {
     "channels": channels.UniqueIndex;
     "draw_checks": draw_checks.UniqueIndex;
     "draw_commitments": draw_commitments.UniqueIndex;
-    "draw_entrants": draw_entrants.UniqueIndex;
+    "draw_entrant_chunks": draw_entrant_chunks.UniqueIndex;
     "draw_proofs": draw_proofs.UniqueIndex;
     "draw_rerolls": draw_rerolls.UniqueIndex;
     "draw_runs": draw_runs.UniqueIndex;
@@ -8401,7 +8491,7 @@ declare module 'zapatos/schema' {
     "channels": channels.Column;
     "draw_checks": draw_checks.Column;
     "draw_commitments": draw_commitments.Column;
-    "draw_entrants": draw_entrants.Column;
+    "draw_entrant_chunks": draw_entrant_chunks.Column;
     "draw_proofs": draw_proofs.Column;
     "draw_rerolls": draw_rerolls.Column;
     "draw_runs": draw_runs.Column;
@@ -8432,7 +8522,7 @@ declare module 'zapatos/schema' {
     "channels": channels.SQL;
     "draw_checks": draw_checks.SQL;
     "draw_commitments": draw_commitments.SQL;
-    "draw_entrants": draw_entrants.SQL;
+    "draw_entrant_chunks": draw_entrant_chunks.SQL;
     "draw_proofs": draw_proofs.SQL;
     "draw_rerolls": draw_rerolls.SQL;
     "draw_runs": draw_runs.SQL;

@@ -27,7 +27,8 @@ export type {
   StoredRequirement,
 } from './ports/index.ts';
 export { createCommitment, type BeaconChoice, type Commitment } from './commitment/index.ts';
-export { freezeEntrantRows, type CloseReport, type CloseState } from './close/index.ts';
+export { type CloseReport, type CloseState } from './close/index.ts';
+export { freezeEntrantRows } from './entrants/index.ts';
 export {
   CHECK_UNAVAILABLE,
   DrawScheduler,

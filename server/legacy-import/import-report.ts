@@ -19,6 +19,7 @@ export const ENTITIES = [
   'win_records',
   'draw_proofs',
   'draw_commitments',
+  // Entrants frozen (stored as chunks of the list since migration 0010; counted per entrant, as before).
   'draw_entrants',
   'pre_winner_lists',
 ] as const;

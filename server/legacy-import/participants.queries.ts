@@ -133,17 +133,19 @@ export async function syncParticipantCounts(
 
 /**
  * Pending giveaways were closed in the legacy system: freeze their entrants as our close does, so the manual
- * flow and the 24 h fallback draw have them. Refrozen only when the stored entrants or weights are off.
+ * flow and the 24 h fallback draw have them. Refrozen only when the stored entrants or weights are off. Returns
+ * how many entrants were frozen (the report's draw_entrants figure), 0 when the stored list was kept.
  */
 export async function freezeEntrants(client: db.Queryable, giveawayId: string): Promise<number> {
   const [row] = await db.sql<db.SQL, Array<{ same: boolean }>>`
-    SELECT (SELECT count(*) || ':' || COALESCE(sum(weight), 0) FROM draw_entrants
-              WHERE giveaway_id = ${db.param(giveawayId)})
+    SELECT (SELECT count(*) || ':' || COALESCE(sum(e.weight), 0)
+              FROM draw_entrant_chunks c, unnest(c.weights) AS e(weight)
+              WHERE c.giveaway_id = ${db.param(giveawayId)})
          = (SELECT count(*) || ':' || COALESCE(sum(LEAST(1 + COALESCE(t.count, 0)::bigint, 2147483647)), 0)
               FROM participants p
               LEFT JOIN tickets t ON t.giveaway_id = p.giveaway_id AND t.user_id = p.user_id
               WHERE p.giveaway_id = ${db.param(giveawayId)}) AS same`.run(client);
   if (row?.same) return 0;
-  await db.sql`DELETE FROM draw_entrants WHERE giveaway_id = ${db.param(giveawayId)}`.run(client);
+  await db.sql`DELETE FROM draw_entrant_chunks WHERE giveaway_id = ${db.param(giveawayId)}`.run(client);
   return freezeEntrantRows(client, giveawayId);
 }

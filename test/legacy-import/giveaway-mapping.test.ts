@@ -65,7 +65,9 @@ describe('statuses come from the JSON, not from the drifting status sets', () =>
     expect(g.closed_at.getTime()).toBe(T0.getTime() + 5 * HOUR);
     expect(await committed(G.custom)).toBe(true);
     const entrants = await db.pool.query(
-      'SELECT user_id::int, weight FROM draw_entrants WHERE giveaway_id = $1 ORDER BY 1',
+      `SELECT e.user_id::int, e.weight
+       FROM draw_entrant_chunks c, unnest(c.user_ids, c.weights) AS e(user_id, weight)
+       WHERE c.giveaway_id = $1 ORDER BY 1`,
       [G.custom],
     );
     expect(entrants.rows).toEqual([

@@ -101,7 +101,11 @@ export async function snapshot(pool: pg.Pool, exact: boolean): Promise<Record<st
     draw_commitments: await q(
       `SELECT giveaway_id${vol('seed_commitment, created_at')} FROM draw_commitments ORDER BY 1`,
     ),
-    draw_entrants: await q('SELECT * FROM draw_entrants ORDER BY giveaway_id, user_id'),
+    draw_entrants: await q(
+      `SELECT c.giveaway_id, e.user_id, e.weight
+       FROM draw_entrant_chunks c, unnest(c.user_ids, c.weights) AS e(user_id, weight)
+       ORDER BY c.giveaway_id, e.user_id`,
+    ),
     pre_winner_lists: await q('SELECT * FROM pre_winner_lists ORDER BY giveaway_id'),
   };
 }

@@ -2,5 +2,13 @@
 // per node for the draw, rerolls, manual winners and proof serving.
 export { FrozenEntrantsStore, type FrozenEntrantsOptions } from './frozen-entrants.ts';
 export { MerkleWorkers, merkleWorkers } from './merkle-workers.ts';
-export { readEntrantColumns, selectEntrantColumns, selectFrozenEntrants } from './entrants.queries.ts';
-export { parseEntrantArrays } from './pg-int-arrays.ts';
+export {
+  ENTRANT_CHUNK,
+  freezeEntrantRows,
+  insertEntrantChunks,
+  readEntrantColumns,
+  selectEntrantColumns,
+  selectFrozenEntrants,
+  selectFrozenMembers,
+} from './entrants.queries.ts';
+export { parseEntrantArrays, sliceArrayText } from './pg-int-arrays.ts';

@@ -87,3 +87,25 @@ function countElements(text: string): number {
 function sharedU32(n: number): Uint32Array {
   return new Uint32Array(new SharedArrayBuffer(n * 4));
 }
+
+/**
+ * Cuts the text of a one-dimensional array ('{1,2,3}') into arrays of at most `every` elements, each again an
+ * array literal: slices of the text, nothing decoded. How a frozen list read as one aggregated array is stored
+ * as chunks without building a number per element.
+ */
+export function sliceArrayText(text: string, every: number): string[] {
+  if (text.charCodeAt(0) !== 123 || text.charCodeAt(text.length - 1) !== 125) throw new Error('not an array');
+  if (!Number.isInteger(every) || every < 1) throw new Error('every must be a positive integer');
+  if (text.length === 2) return [];
+  const out: string[] = [];
+  let start = 1;
+  let seen = 0;
+  for (let at = text.indexOf(',', start); at !== -1; at = text.indexOf(',', at + 1)) {
+    if (++seen < every) continue;
+    out.push(`{${text.slice(start, at)}}`);
+    start = at + 1;
+    seen = 0;
+  }
+  out.push(`{${text.slice(start, text.length - 1)}}`);
+  return out;
+}

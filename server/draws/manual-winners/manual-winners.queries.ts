@@ -2,6 +2,7 @@
 // the stored candidate list, and the profiles shown in the Mini App's list.
 import * as db from 'zapatos/db';
 import type * as s from 'zapatos/schema';
+import { selectFrozenMembers } from '../entrants/index.ts';
 
 export interface OwnedGiveaway {
   creatorId: number;
@@ -43,17 +44,49 @@ export async function resolveEntrants(
   ids: number[],
   usernames: string[],
 ): Promise<{ ids: Set<number>; byUsername: Map<string, number> }> {
-  const pool = frozen ? db.sql`draw_entrants` : db.sql`participants`;
+  if (frozen) return resolveFrozenEntrants(client, giveawayId, ids, usernames);
   const idRows = await db.sql<db.SQL, Array<{ user_id: string }>>`
-    SELECT user_id FROM ${pool} WHERE giveaway_id = ${db.param(giveawayId)}
+    SELECT user_id FROM participants WHERE giveaway_id = ${db.param(giveawayId)}
       AND user_id = ANY(${db.param(ids)}::bigint[])`.run(client);
   const nameRows = await db.sql<db.SQL, Array<{ uname: string; id: string }>>`
     SELECT DISTINCT ON (lower(u.username)) lower(u.username) AS uname, u.id
-    FROM users u JOIN ${pool} e ON e.user_id = u.id AND e.giveaway_id = ${db.param(giveawayId)}
+    FROM users u JOIN participants e ON e.user_id = u.id AND e.giveaway_id = ${db.param(giveawayId)}
     WHERE lower(u.username) = ANY(${db.param(usernames)}::text[])
     ORDER BY lower(u.username), u.updated_at DESC`.run(client);
   return {
     ids: new Set(idRows.map((r) => Number(r.user_id))),
+    byUsername: new Map(nameRows.map((r) => [r.uname, Number(r.id)])),
+  };
+}
+
+/**
+ * The frozen list is stored in chunks (no row per entrant to join): every account stored with one of the
+ * usernames is a candidate, the candidates and the ids are tested against the list in one lookup, and the
+ * username goes to the most recently updated account among the entrants, as for participants.
+ */
+async function resolveFrozenEntrants(
+  client: db.Queryable,
+  giveawayId: string,
+  ids: number[],
+  usernames: string[],
+): Promise<{ ids: Set<number>; byUsername: Map<string, number> }> {
+  const named =
+    usernames.length === 0
+      ? []
+      : await db.sql<db.SQL, Array<{ id: string }>>`
+          SELECT id FROM users WHERE lower(username) = ANY(${db.param(usernames)}::text[])`.run(client);
+  const members = await selectFrozenMembers(client, giveawayId, [...ids, ...named.map((r) => Number(r.id))]);
+  const nameRows =
+    named.length === 0
+      ? []
+      : await db.sql<db.SQL, Array<{ uname: string; id: string }>>`
+          SELECT DISTINCT ON (lower(u.username)) lower(u.username) AS uname, u.id
+          FROM users u
+          WHERE lower(u.username) = ANY(${db.param(usernames)}::text[])
+            AND u.id = ANY(${db.param([...members])}::bigint[])
+          ORDER BY lower(u.username), u.updated_at DESC`.run(client);
+  return {
+    ids: new Set(ids.filter((id) => members.has(id))),
     byUsername: new Map(nameRows.map((r) => [r.uname, Number(r.id)])),
   };
 }

@@ -1,7 +1,8 @@
-// SQL of proof serving: keyset pages of the frozen entrants (served beside the proof), the stored bundle, and
-// what was published before the draw.
+// SQL of proof serving: keyset pages of the frozen entrants (served beside the proof; read from the stored chunks by
+// the entrants capability), the stored bundle, and what was published before the draw.
 import * as db from 'zapatos/db';
 import type { DrawCommitmentResponse } from '../../../schema/contract/draws.ts';
+import { selectEntrantColumns } from '../entrants/index.ts';
 import type { ProofBundle } from '../protocol/index.ts';
 
 export async function selectEntrantsPage(
@@ -10,11 +11,14 @@ export async function selectEntrantsPage(
   afterUserId: number,
   limit: number,
 ): Promise<Array<{ user_id: number; weight: number }>> {
-  const rows = await db.sql<db.SQL, Array<{ user_id: string; weight: number }>>`
-    SELECT user_id, weight FROM draw_entrants
-    WHERE giveaway_id = ${db.param(giveawayId)} AND user_id > ${db.param(afterUserId)}
-    ORDER BY user_id LIMIT ${db.param(limit)}`.run(client);
-  return rows.map((r) => ({ user_id: Number(r.user_id), weight: r.weight }));
+  const { idHi, idLo, weights } = await selectEntrantColumns(client, giveawayId, {
+    after: String(afterUserId),
+    limit,
+  });
+  return Array.from(weights, (weight, i) => ({
+    user_id: (idHi[i] as number) * 0x1_0000_0000 + (idLo[i] as number),
+    weight,
+  }));
 }
 
 export async function selectProofBundle(

@@ -70,7 +70,7 @@ describe('freezing at close', () => {
     expect(list.find((e) => e.user_id === people[10])?.weight).toBe(2);
     expect(list.filter((e) => e.weight === 1)).toHaveLength(48);
     expect(await storedRoot(db.pool, id)).toBe(freezeEntrants(list).root.toString('hex'));
-    expect(statements.filter((s) => /FROM draw_entrants/.test(s))).toEqual([]);
+    expect(statements.filter((s) => /FROM draw_entrant_chunks/.test(s))).toEqual([]);
   });
 
   it('leaves no frozen rows and no cached tree when the close rolls back', async () => {
@@ -81,7 +81,7 @@ describe('freezing at close', () => {
     const id = await createGiveaway(db.pool, { winners: 2, participants: people, requirements: ['custom'] });
     jobs.failOn = 'notify-creator';
     await expect(service.closing.closeGiveaway(id)).rejects.toThrow(/notify-creator/);
-    const rows = await db.pool.query(`SELECT 1 FROM draw_entrants WHERE giveaway_id = $1`, [id]);
+    const rows = await db.pool.query(`SELECT 1 FROM draw_entrant_chunks WHERE giveaway_id = $1`, [id]);
     expect(rows.rowCount).toBe(0);
     expect((await giveawayRow(db.pool, id))?.closed_at).toBeNull();
 

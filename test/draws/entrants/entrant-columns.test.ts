@@ -2,7 +2,7 @@
 // 2^63 − 1, where max + 1 does not fit a bigint), and the NDJSON stream writes ids beyond 2^53 as strings.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entrantsNdjson } from '../../../server/draws/proofs/entrants-ndjson.ts';
-import { readEntrantColumns } from '../../../server/draws/entrants/entrants.queries.ts';
+import { insertEntrantChunks, readEntrantColumns } from '../../../server/draws/entrants/entrants.queries.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 let database: TestDatabase;
@@ -12,10 +12,11 @@ const ids = [1n, 2n, 77n, 2n ** 32n, 2n ** 53n + 1n, 2n ** 62n, 2n ** 63n - 1n];
 beforeAll(async () => {
   database = await createTestDatabase();
   // Frozen lists are written only from participants; here directly, to reach ids no Telegram user has.
-  await database.pool.query(
-    `INSERT INTO draw_entrants (giveaway_id, user_id, weight)
-     SELECT $1, u::bigint, 1 + ordinality::int FROM unnest($2::text[]) WITH ORDINALITY AS t(u, ordinality)`,
-    [id, ids.map(String)],
+  await insertEntrantChunks(
+    database.pool,
+    id,
+    `{${ids.join(',')}}`,
+    `{${ids.map((_, i) => 2 + i).join(',')}}`,
   );
 });
 afterAll(async () => {

@@ -105,7 +105,11 @@ describe('schema constraints', () => {
       db.pool.query(`INSERT INTO tickets (giveaway_id, user_id, count) VALUES ($1, 2, 1)`, [id]),
     ).rejects.toThrow(/foreign key/); // Tickets only for participants.
     await expect(
-      db.pool.query(`INSERT INTO draw_entrants (giveaway_id, user_id, weight) VALUES ($1, 2, 0)`, [id]),
+      db.pool.query(
+        `INSERT INTO draw_entrant_chunks (giveaway_id, chunk, first_user_id, last_user_id, user_ids, weights)
+         VALUES ($1, 0, 2, 2, '{2}', '{0}')`,
+        [id],
+      ),
     ).rejects.toThrow(/check/);
     await expect(
       db.pool.query(
