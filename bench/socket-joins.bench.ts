@@ -139,6 +139,8 @@ async function runC(): Promise<GeneratorRun> {
       return [k, Number(v)];
     }),
   );
+  // The run's window on CLOCK_MONOTONIC, the clock of V8 CPU profiles: cut a BENCH_CPU_PROF profile to it.
+  if (process.env.BENCH_CPU_PROF) console.log(`run window (monotonic ms): ${r.go_ms} ${r.end_ms}`);
   return {
     accepted: r.accepted ?? NaN,
     failed: r.failed ?? NaN,

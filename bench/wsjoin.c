@@ -9,7 +9,8 @@
 //   GIDS_FILE: one giveaway id per line.
 // Prints READY once every connection is connected, waits for a line on stdin, runs, and prints one line:
 // sockets joins acked accepted joined already failed p50_ms p90_ms p99_ms p999_ms max_ms wall_s cpu_s
-// cpu_run_s writes reads (cpu_run_s, writes, reads: between "go" and the last ack).
+// cpu_run_s writes reads go_ms end_ms (cpu_run_s, writes, reads: between "go" and the last ack; go_ms and
+// end_ms: CLOCK_MONOTONIC, the clock of V8 CPU profiles, so a server profile can be cut to the run).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -208,8 +209,8 @@ int main(int argc, char **argv) {
     }
   }
   qsort(lat, nlat, sizeof(double), cmpd);
-  printf("sockets=%d joins=%ld acked=%ld accepted=%ld joined=%ld already=%ld failed=%ld p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f wall_s=%.3f cpu_s=%.3f cpu_run_s=%.3f writes=%ld reads=%ld\n",
+  printf("sockets=%d joins=%ld acked=%ld accepted=%ld joined=%ld already=%ld failed=%ld p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f wall_s=%.3f cpu_s=%.3f cpu_run_s=%.3f writes=%ld reads=%ld go_ms=%.3f end_ms=%.3f\n",
          n, (long)n * ngids, acked, accepted, joined, already, failed, pct(50), pct(90), pct(99), pct(99.9), nlat ? lat[nlat - 1] : -1,
-         (end_at - go_at) / 1000, cpu_s(), cpu_end - cpu_go, writes - writes_go, reads - reads_go);
+         (end_at - go_at) / 1000, cpu_s(), cpu_end - cpu_go, writes - writes_go, reads - reads_go, go_at, end_at);
   return acked == (long)n * ngids ? 0 : 4;
 }
