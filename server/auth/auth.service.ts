@@ -35,6 +35,8 @@ interface CachedUser {
 }
 
 const MAX_CACHED_USERS = 50_000;
+/** Users per batched ban read (one parameter each). */
+const MAX_STANDING_READ = 1000;
 
 export class AuthService {
   private readonly cache = new Map<number, CachedUser>();
@@ -45,6 +47,8 @@ export class AuthService {
   private readonly standings = new Map<string, { standing: Standing; at: number }>();
   /** Bumped by every forget: a read that began before one must not cache its (maybe stale) answer. */
   private forgets = 0;
+  /** Users whose ban status is read at the end of this event-loop turn, and that read's answer. */
+  private bannedRead: { ids: Set<number>; banned: Promise<Set<number>> } | undefined;
 
   constructor(private readonly opts: AuthServiceOptions) {
     this.admins = new Set(opts.adminIds);
@@ -156,13 +160,35 @@ export class AuthService {
    */
   async standing(principal: Principal): Promise<Standing> {
     const user = await this.cachedStanding(`u:${principal.userId}`, async () =>
-      (await q.selectBannedUsers(this.opts.pool, [principal.userId])).length > 0 ? BANNED : { ok: true },
+      (await this.bannedNow(principal.userId)) ? BANNED : { ok: true },
     );
     if (!user.ok || principal.via !== 'api-key' || !principal.apiKeyId) return user;
     const keyId = principal.apiKeyId;
     return this.cachedStanding(`k:${keyId}`, async () =>
       (await q.selectUnusableApiKeys(this.opts.pool, [keyId])).length > 0 ? REVOKED : { ok: true },
     );
+  }
+
+  /**
+   * Whether the user is banned, read together with every other user whose standing is looked up in the same
+   * event-loop turn: commands from many users (joins from a crowd, each user seen for the first time) become
+   * one query per turn instead of one per user.
+   */
+  private bannedNow(userId: number): Promise<boolean> {
+    let read = this.bannedRead;
+    if (!read || read.ids.size >= MAX_STANDING_READ) {
+      const ids = new Set<number>();
+      const banned = new Promise<Set<number>>((resolve, reject) => {
+        setImmediate(() => {
+          if (this.bannedRead?.ids === ids) this.bannedRead = undefined;
+          q.selectBannedUsers(this.opts.pool, [...ids]).then((rows) => resolve(new Set(rows)), reject);
+        });
+      });
+      read = { ids, banned };
+      this.bannedRead = read;
+    }
+    read.ids.add(userId);
+    return read.banned.then((banned) => banned.has(userId));
   }
 
   /** Of the given users and keys, those that lost their standing (one query each, for re-checks in bulk). */

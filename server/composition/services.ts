@@ -59,7 +59,13 @@ export function buildServices(config: Config, infra: Infrastructure, tuning: Ser
     // Sponsors are channels: their avatars come from the same proxy as channel avatars, served with a bot.
     ...(token ? { sponsorAvatarUrl: (chatId: number) => avatarUrl(config.http.publicBaseUrl, chatId) } : {}),
   });
-  const batcher = new JoinBatcher({ pool, logger: logger.child({ module: 'joins' }) });
+  const batcher = new JoinBatcher({
+    pool,
+    logger: logger.child({ module: 'joins' }),
+    maxBatch: config.joins.batchMax,
+    maxDelayMs: config.joins.batchDelayMs,
+    lanes: config.joins.lanes,
+  });
   const joins = new JoinsService({ pool, batcher, requirements });
   const auth = new AuthService({
     pool,

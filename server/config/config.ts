@@ -72,6 +72,8 @@ export interface Config {
   rateLimit: RateLimitSettings;
   draws: { drandUrls: readonly string[] };
   giveaways: { startHorizonDays: number };
+  /** The join batcher: rows per statement, linger of a batch's first join, batches in flight. */
+  joins: { batchMax: number; batchDelayMs: number; lanes: number };
   webhooks: { allowHttp: boolean; allowPrivate: boolean };
   ton: TonSettings;
   telegram: {

@@ -390,6 +390,24 @@ export const ENV_SPEC = {
     example: '365',
     doc: 'How far ahead a giveaway may be scheduled (starts_at), in days.',
   }),
+  JOIN_BATCH_MAX: v({
+    parse: p.positiveInt,
+    default: '500',
+    example: '500',
+    doc: 'Joins per batch statement: a lane flushes as soon as this many wait.',
+  }),
+  JOIN_BATCH_DELAY: v({
+    parse: p.durationMs,
+    default: '3ms',
+    example: '3ms',
+    doc: 'Longest wait of the first join of a batch before the lane flushes (a duration, e.g. 3ms).',
+  }),
+  JOIN_LANES: v({
+    parse: p.positiveInt,
+    default: '4',
+    example: '4',
+    doc: 'Join batches in flight at once per node (giveaways are partitioned across lanes; each holds one pooled connection).',
+  }),
   DEBUG: v({
     parse: p.bool,
     default: 'false',

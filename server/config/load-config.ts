@@ -97,6 +97,11 @@ export function loadConfig(env: Env): Config {
     redis,
     draws: { drandUrls: must<string[]>('DRAND_URLS', []) },
     giveaways: { startHorizonDays: must('GIVEAWAY_START_HORIZON_DAYS', 365) },
+    joins: {
+      batchMax: must('JOIN_BATCH_MAX', 500),
+      batchDelayMs: must('JOIN_BATCH_DELAY', 3),
+      lanes: must('JOIN_LANES', 4),
+    },
     webhooks: {
       allowHttp: must('WEBHOOKS_ALLOW_HTTP', false),
       allowPrivate: must('WEBHOOKS_ALLOW_PRIVATE', false),
