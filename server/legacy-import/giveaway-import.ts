@@ -216,7 +216,7 @@ async function streamParticipants(
       if (id === null) deps.report.skip(key, 'invalid_user_id', m.slice(0, 40));
       else ids.push(id);
     }
-    await writer.add(plan.row.id, key, joinedAt, ids);
+    await writer.add(plan.row.id, key, joinedAt, p.inserted, ids);
   };
   if (fetched.members !== null) return take(fetched.members);
   try {

@@ -4,12 +4,14 @@
 import { insertPlaceholderUsers } from './catalog.queries.ts';
 import type { ImportReport } from './import-report.ts';
 import type { ImportTarget } from './import-target.ts';
-import { insertParticipants, type ParticipantBatch } from './participants.queries.ts';
+import { insertParticipants, isUniqueViolation, type ParticipantBatch } from './participants.queries.ts';
 
 interface Pending {
   giveawayId: string;
   key: string;
   joinedAt: string;
+  /** The giveaway's row was inserted by this run: none of its participants can be there yet. */
+  fresh: boolean;
   userIds: number[];
 }
 
@@ -32,12 +34,18 @@ export class ParticipantWriter {
 
   constructor(private readonly opts: ParticipantWriterOptions) {}
 
-  async add(giveawayId: string, key: string, joinedAt: string, userIds: number[]): Promise<void> {
+  async add(
+    giveawayId: string,
+    key: string,
+    joinedAt: string,
+    fresh: boolean,
+    userIds: number[],
+  ): Promise<void> {
     let from = 0;
     while (from < userIds.length) {
       const take = Math.min(this.opts.batch - this.pendingRows, userIds.length - from);
       const part = from === 0 && take === userIds.length ? userIds : userIds.slice(from, from + take);
-      this.pending.push({ giveawayId, key, joinedAt, userIds: part });
+      this.pending.push({ giveawayId, key, joinedAt, fresh, userIds: part });
       this.pendingRows += take;
       from += take;
       if (this.pendingRows >= this.opts.batch) await this.flush();
@@ -94,7 +102,15 @@ export class ParticipantWriter {
     }
     try {
       const unchecked = this.opts.disableTriggers ?? false;
-      const inserted = await this.opts.target.tx((tx) => insertParticipants(tx, batch, unchecked));
+      const fresh = work.every((w) => w.fresh);
+      const insert = (fresh: boolean) =>
+        this.opts.target.tx((tx) => insertParticipants(tx, batch, { unchecked, fresh }));
+      // A fresh batch can still meet a row already there: SSCAN repeating a member, or a join through the
+      // new server if it is live. Then the batch goes again with ON CONFLICT, and counts stay exact.
+      const inserted = await insert(fresh).catch((err: unknown) => {
+        if (fresh && isUniqueViolation(err)) return insert(false);
+        throw err;
+      });
       this.opts.report.add('imported', 'participants', inserted);
     } catch (err) {
       this.fail(work, err);
