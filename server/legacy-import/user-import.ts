@@ -5,12 +5,13 @@
 import { WriteQueue, readStrings } from './batch-writes.ts';
 import type { PhaseDeps } from './catalog-import.ts';
 import { upsertUsers } from './catalog.queries.ts';
+import { IdSet } from './id-set.ts';
 import { isolate } from './isolate.ts';
 import { keyOf } from './key-inventory.ts';
 import { parseUser, type LegacyUser } from './legacy-records.ts';
 
 export class UserImport {
-  private readonly known = new Set<number>();
+  private readonly known = new IdSet();
   private readonly queue: WriteQueue;
   private waiting: string[] = [];
   /** Reads run one after another, in the order the scan found the users. */
@@ -33,7 +34,7 @@ export class UserImport {
    * After the scan: shows the users phase (with what is already written), writes the rest and returns the
    * ids of every user now in the target, so later phases only add placeholders for the rest.
    */
-  async finish(total: number): Promise<Set<number>> {
+  async finish(total: number): Promise<IdSet> {
     this.deps.progress.phase('users', 'users', total);
     this.deps.progress.advance(this.written);
     this.phaseStarted = true;

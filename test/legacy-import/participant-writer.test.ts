@@ -2,6 +2,7 @@
 // all (a join through a live new server, a member SSCAN repeated) must neither fail the batch nor be
 // counted twice.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { IdSet } from '../../server/legacy-import/id-set.ts';
 import { ImportReport } from '../../server/legacy-import/import-report.ts';
 import { liveTarget } from '../../server/legacy-import/import-target.ts';
 import { ParticipantWriter } from '../../server/legacy-import/participant-writer.ts';
@@ -29,7 +30,7 @@ function writerFor(report: ImportReport, batch: number): ParticipantWriter {
   return new ParticipantWriter({
     target: liveTarget(db.pool, 2),
     report,
-    knownUsers: new Set(Array.from({ length: 10 }, (_, i) => i + 1)),
+    knownUsers: new IdSet(Array.from({ length: 10 }, (_, i) => i + 1)),
     batch,
     onWritten: () => undefined,
   });
