@@ -1,14 +1,9 @@
-// Phases 2–4: users, channels (with their admins) and the prize catalogue, then the win records (read in
-// full, since the legacy code keyed them by record id only) and the status sets (read only for the drift
-// check). Each batch of keys is read with one pipeline and written with one statement per table.
-import {
-  insertChannelAdmins,
-  upsertChannels,
-  upsertPrizes,
-  upsertUsers,
-  type ChannelRow,
-} from './catalog.queries.ts';
-import { WriteQueue, readStrings as readBatches, slices } from './batch-writes.ts';
+// Phases 3–4 (users, phase 2, are in user-import.ts): channels (with their admins) and the prize catalogue,
+// then the win records (read in full, since the legacy code keyed them by record id only) and the status
+// sets (read only for the drift check). Each batch of keys is read with one pipeline and written with one
+// statement per table.
+import { insertChannelAdmins, upsertChannels, upsertPrizes, type ChannelRow } from './catalog.queries.ts';
+import { readStrings as readBatches, slices } from './batch-writes.ts';
 import type { ImportReport } from './import-report.ts';
 import { isolate } from './isolate.ts';
 import type { ImportTarget } from './import-target.ts';
@@ -16,11 +11,9 @@ import { keyOf, type Inventory } from './key-inventory.ts';
 import {
   parseChannelInfo,
   parsePrize,
-  parseUser,
   parseWinRecord,
   type LegacyChannelInfo,
   type LegacyPrize,
-  type LegacyUser,
   type LegacyWinRecord,
 } from './legacy-records.ts';
 import type { LegacySource } from './legacy-source.ts';
@@ -36,42 +29,6 @@ export interface PhaseDeps {
   report: ImportReport;
   progress: ProgressSink;
   batch: number;
-}
-
-/**
- * Returns the ids of every user now in the target, so later phases only add placeholders for the rest.
- * Batches are written while the next ones are read; a batch that fails is retried user by user.
- */
-export async function importUsers(deps: PhaseDeps, inv: Inventory): Promise<Set<number>> {
-  const known = new Set<number>();
-  const uids = [...inv.users];
-  deps.progress.phase('users', 'users', uids.length);
-  const queue = new WriteQueue(deps.target.parallel);
-  for await (const batch of readStrings(deps, uids.map(keyOf.user))) {
-    const users: LegacyUser[] = [];
-    for (const [key, text] of batch) {
-      const parsed = parseUser(key.slice('user:'.length), text);
-      if (parsed.ok) users.push(parsed.value);
-      else deps.report.skip(key, parsed.reason, parsed.detail);
-    }
-    await queue.push(async () => {
-      const written = await isolate(
-        deps.report,
-        users,
-        (u) => `user:${u.id}`,
-        async (group) => {
-          const c = await deps.target.tx((tx) => upsertUsers(tx, group));
-          deps.report.add('imported', 'users', c.inserted);
-          deps.report.add('updated', 'users', c.updated);
-        },
-      );
-      for (const u of written) known.add(u.id);
-      deps.progress.advance(batch.length);
-      deps.progress.skipped(deps.report.skippedTotal);
-    });
-  }
-  await queue.drain();
-  return known;
 }
 
 /** Returns channel titles by id, which name channel requirements. */

@@ -17,6 +17,7 @@ import {
   upsertGiveaways,
 } from './giveaway-rows.queries.ts';
 import { writeResults } from './giveaway-results.ts';
+import type { IdSet } from './id-set.ts';
 import type { Entity } from './import-report.ts';
 import { keyOf, type Inventory } from './key-inventory.ts';
 import type { LegacyWinRecord } from './legacy-records.ts';
@@ -28,7 +29,7 @@ import { isolate } from './isolate.ts';
 type Count = ['imported' | 'updated', Entity, number];
 
 export interface GiveawayPhaseDeps extends PhaseDeps {
-  knownUsers: Set<number>;
+  knownUsers: IdSet;
   mapping: Omit<MappingContext, 'report'>;
   winRecords: ReadonlyMap<string, LegacyWinRecord[]>;
   statusSets: ReadonlyMap<string, Set<string>>;
@@ -132,7 +133,7 @@ const CHILD_ENTITY = {
 async function writeDefinitionRows(
   tx: pg.ClientBase,
   group: Array<{ plan: GiveawayPlan; fetched: FetchedGiveaway }>,
-  knownUsers: ReadonlySet<number>,
+  knownUsers: IdSet,
 ): Promise<{ placeholders: number[]; inserted: Set<string>; counts: Count[] }> {
   const plans = group.map((m) => m.plan);
   const users = new Set(plans.flatMap((p) => [p.row.creator_id, ...p.winners.map((w) => w.userId)]));
@@ -216,7 +217,7 @@ async function streamParticipants(
       if (id === null) deps.report.skip(key, 'invalid_user_id', m.slice(0, 40));
       else ids.push(id);
     }
-    await writer.add(plan.row.id, key, joinedAt, ids);
+    await writer.add(plan.row.id, key, joinedAt, p.inserted, ids);
   };
   if (fetched.members !== null) return take(fetched.members);
   try {

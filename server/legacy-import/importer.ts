@@ -1,14 +1,9 @@
-// The whole import, phase by phase: inventory (SCAN + TYPE), users, channels, prizes, win records and status
-// sets, then giveaways with everything hanging off them. The target schema must be current; the CLI applies
-// migrations first (a dry run refuses to, and needs them applied already).
+// The whole import, phase by phase: inventory (SCAN … TYPE) with the users written as it finds them,
+// channels, prizes, win records and status sets, then giveaways with everything hanging off them. The
+// target schema must be current; the CLI applies migrations first (a dry run refuses to, and needs them
+// applied already).
 import type pg from 'pg';
-import {
-  importChannels,
-  importPrizes,
-  importUsers,
-  loadStatusSets,
-  loadWinRecords,
-} from './catalog-import.ts';
+import { importChannels, importPrizes, loadStatusSets, loadWinRecords } from './catalog-import.ts';
 import { importGiveaways } from './giveaway-import.ts';
 import { ImportReport, type ImportReportJson } from './import-report.ts';
 import { dryRunTarget, liveTarget, type ImportTarget } from './import-target.ts';
@@ -17,6 +12,7 @@ import { LegacySource, redactRedisUrl } from './legacy-source.ts';
 import { normalizeUuid } from './legacy-values.ts';
 import { triggersCannotBeDisabled } from './participants.queries.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
+import { UserImport } from './user-import.ts';
 
 export interface ImportOptions {
   /** redis://host:port/db of the legacy keyspace (a copy of production, ideally). */
@@ -64,11 +60,19 @@ export async function runImport(opts: ImportOptions): Promise<ImportReportJson> 
 
     progress.phase('scan', 'keys');
     let scannedSoFar = 0;
-    const inv = await buildInventory(source, report, (scanned) => {
-      progress.advance(scanned - scannedSoFar);
-      scannedSoFar = scanned;
+    // Users are read and written while the scan finds them (their own phase shows what is left after it).
+    const users = new UserImport(deps);
+    const inv = await buildInventory(source, report, {
+      scanned: (scanned) => {
+        progress.advance(scanned - scannedSoFar);
+        scannedSoFar = scanned;
+      },
+      user: (uid) => users.add(uid),
+    }).catch(async (err: unknown) => {
+      await users.stop();
+      throw err;
     });
-    const knownUsers = await importUsers(deps, inv);
+    const knownUsers = await users.finish(inv.users.size);
     const channelTitles = await importChannels(deps, inv);
     const prizes = await importPrizes(deps, inv);
     const giveawayIds = new Set(

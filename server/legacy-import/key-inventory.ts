@@ -1,7 +1,13 @@
-// Phase 1: walks the whole keyspace once with SCAN (never KEYS) and TYPE, and sorts key names into an
-// inventory. Only names and set sizes are kept; values are read later, batch by batch. Keys of an unknown
-// shape or of the wrong type are reported here and never read.
-import { EXPECTED_TYPE, classifyKey, type ChannelField, type StatusSetName } from './legacy-keys.ts';
+// Phase 1: walks the whole keyspace with SCAN (never KEYS) and sorts key names into an inventory, each with
+// its Redis type. Only names and set sizes are kept; values are read later, batch by batch. Keys of an
+// unknown shape or of the wrong type are reported here and never read.
+import {
+  EXPECTED_TYPE,
+  classifyKey,
+  type ChannelField,
+  type RedisType,
+  type StatusSetName,
+} from './legacy-keys.ts';
 import type { ImportReport } from './import-report.ts';
 import type { LegacySource } from './legacy-source.ts';
 
@@ -34,11 +40,23 @@ export interface Inventory {
 }
 
 const SCAN_COUNT = 1000;
+/** The types of every key the importer reads; any other type only ever ends up in the report. */
+const READ_TYPES: readonly RedisType[] = ['string', 'set', 'hash'];
+
+/** What the inventory needs of the legacy Redis (a LegacySource; tests pass a Redis 5 stand-in). */
+export type KeySource = Pick<LegacySource, 'scan' | 'scanOfType' | 'types' | 'scards'>;
+
+export interface InventoryListener {
+  /** Keys filed so far. */
+  scanned(n: number): void;
+  /** A `user:{uid}` record found (once per uid), so users can be imported while the scan goes on. */
+  user(uid: string): void;
+}
 
 export async function buildInventory(
-  source: LegacySource,
+  source: KeySource,
   report: ImportReport,
-  onProgress: (scanned: number) => void,
+  listener: InventoryListener,
 ): Promise<Inventory> {
   const inv: Inventory = {
     giveaways: new Map(),
@@ -49,24 +67,72 @@ export async function buildInventory(
     winRecords: new Set(),
     statusSets: new Set(),
   };
-  let cursor = '0';
   let scanned = 0;
-  do {
-    const [next, keys] = await source.scan(cursor, SCAN_COUNT);
-    cursor = next;
-    const types = await source.types(keys);
-    keys.forEach((key, i) => {
-      const type = types[i];
-      file(inv, report, key, type?.ok ? type.value : 'none');
-    });
+  const fileAll = (keys: readonly string[], typeOf: (i: number) => string) => {
+    keys.forEach((key, i) => file(inv, report, listener, key, typeOf(i)));
     scanned += keys.length;
-    onProgress(scanned);
-  } while (cursor !== '0');
+    listener.scanned(scanned);
+  };
+  const typed = await scanByType(source, fileAll);
+  if (!typed) await scanWithTypeCalls(source, () => true, fileAll);
   await countParticipants(source, inv);
   return inv;
 }
 
-function file(inv: Inventory, report: ImportReport, key: string, type: string): void {
+/**
+ * One SCAN … TYPE pass per type the importer reads, so the type of nearly every key comes with its name
+ * (a TYPE per key was most of the scan's cost). Keys of the other types (lists, sorted sets, streams,
+ * module types) must still be reported exactly as before, so a last untyped pass asks TYPE about the names
+ * no typed pass returned: normally none or a few. false, having filed nothing, when the server is older
+ * than Redis 6.
+ */
+async function scanByType(
+  source: KeySource,
+  fileAll: (keys: readonly string[], typeOf: (i: number) => string) => void,
+): Promise<boolean> {
+  const seen = new Set<string>();
+  for (const type of READ_TYPES) {
+    let cursor = '0';
+    do {
+      const page = await source.scanOfType(cursor, SCAN_COUNT, type);
+      if (page === null) return false; // Only ever on the first call: the option is unknown.
+      const [next, keys] = page;
+      cursor = next;
+      for (const key of keys) seen.add(key);
+      fileAll(keys, () => type);
+    } while (cursor !== '0');
+  }
+  await scanWithTypeCalls(source, (key) => !seen.has(key), fileAll);
+  return true;
+}
+
+/** SCAN and a TYPE for each key that `wanted` keeps (Redis < 6 files every key this way). */
+async function scanWithTypeCalls(
+  source: KeySource,
+  wanted: (key: string) => boolean,
+  fileAll: (keys: readonly string[], typeOf: (i: number) => string) => void,
+): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, names] = await source.scan(cursor, SCAN_COUNT);
+    cursor = next;
+    const keys = names.filter(wanted);
+    if (keys.length === 0) continue;
+    const types = await source.types(keys);
+    fileAll(keys, (i) => {
+      const type = types[i];
+      return type?.ok ? type.value : 'none';
+    });
+  } while (cursor !== '0');
+}
+
+function file(
+  inv: Inventory,
+  report: ImportReport,
+  listener: InventoryListener,
+  key: string,
+  type: string,
+): void {
   const k = classifyKey(key);
   if (k.kind === 'ignored') {
     report.ignore(k.why);
@@ -115,7 +181,11 @@ function file(inv: Inventory, report: ImportReport, key: string, type: string): 
       inv.winRecords.add(k.rid);
       break;
     case 'user':
-      inv.users.add(k.uid);
+      // SCAN may return a key twice; the user is imported once.
+      if (!inv.users.has(k.uid)) {
+        inv.users.add(k.uid);
+        listener.user(k.uid);
+      }
       break;
     case 'user_channels':
       inv.userChannels.add(k.uid);
@@ -157,7 +227,7 @@ function channel(inv: Inventory, cid: string): ChannelKeys {
 }
 
 /** SCARD of every participants set: sizes plan the batches and give the progress total. */
-async function countParticipants(source: LegacySource, inv: Inventory): Promise<void> {
+async function countParticipants(source: KeySource, inv: Inventory): Promise<void> {
   const withSets = [...inv.giveaways.values()].filter((g) => g.participants !== null);
   for (let i = 0; i < withSets.length; i += SCAN_COUNT) {
     const slice = withSets.slice(i, i + SCAN_COUNT);

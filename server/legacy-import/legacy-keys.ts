@@ -69,8 +69,13 @@ const SUBKEY = /^giveaway:([^:]+):(requirements|participants|tickets|winners)$/;
 const STATUS_SET = /^giveaways:(active|pending|history|processing)$/;
 const CHANNEL_FIELD = /^channel:(-?\d+):(title|username|url)$/;
 
+/** `user:{uid}`: most keys of a legacy keyspace. No rule above the user rule can match one. */
+const USER = /^user:(-?\d+)$/;
+
 export function classifyKey(key: string): LegacyKey {
   let m: RegExpExecArray | null;
+  // Fast path for the commonest shape, which would otherwise be tried against some twenty patterns first.
+  if (key.startsWith('user:') && (m = USER.exec(key))) return { kind: 'user', uid: at(m, 1) };
   if ((m = /^giveaway:participants_count:(.+)$/.exec(key)))
     return { kind: 'giveaway_counter', gid: at(m, 1) };
   for (const [re, why] of IGNORED) if (re.test(key)) return { kind: 'ignored', why };
@@ -93,7 +98,6 @@ export function classifyKey(key: string): LegacyKey {
   if ((m = /^prize:([^:]+)$/.exec(key))) return { kind: 'prize', pid: at(m, 1) };
   // The expiration path wrote `win_record:` with an empty id: still a record, its JSON names the giveaway.
   if ((m = /^win_record:(.*)$/.exec(key))) return { kind: 'win_record', rid: at(m, 1) };
-  if ((m = /^user:(-?\d+)$/.exec(key))) return { kind: 'user', uid: at(m, 1) };
   if ((m = /^user:(-?\d+):channels$/.exec(key))) return { kind: 'user_channels', uid: at(m, 1) };
   if ((m = CHANNEL_FIELD.exec(key)))
     return { kind: 'channel_field', cid: at(m, 1), field: at(m, 2) as ChannelField };

@@ -1,7 +1,7 @@
-// The legacy Redis, read-only by construction: this wrapper issues nothing but SCAN, TYPE, GET, MGET,
-// SMEMBERS, SSCAN, HGETALL, HSCAN and SCARD (all pipelined), so the importer cannot write to the source whatever
-// happens. The connection skips CLIENT SETNAME, the INFO ready check and RESP3's HELLO (absent before
-// Redis 6, which a legacy server may well be), so a read-only ACL user suffices.
+// The legacy Redis, read-only by construction: this wrapper issues nothing but SCAN (with or without TYPE),
+// TYPE, GET, MGET, SMEMBERS, SSCAN, HGETALL, HSCAN and SCARD (all pipelined), so the importer cannot write to
+// the source whatever happens. The connection skips CLIENT SETNAME, the INFO ready check and RESP3's HELLO
+// (absent before Redis 6, which a legacy server may well be), so a read-only ACL user suffices.
 import { Redis } from 'ioredis';
 import type { RedisType } from './legacy-keys.ts';
 
@@ -53,6 +53,19 @@ export class LegacySource {
 
   async scan(cursor: string, count: number): Promise<[string, string[]]> {
     return this.redis.scan(cursor, 'COUNT', count);
+  }
+
+  /**
+   * SCAN … TYPE (Redis ≥ 6): only the keys of one type, filtered by the server, so the importer needs no
+   * TYPE per key. null when the server does not know the option: Redis < 6 answers a syntax error.
+   */
+  async scanOfType(cursor: string, count: number, type: RedisType): Promise<[string, string[]] | null> {
+    try {
+      return await this.redis.scan(cursor, 'COUNT', count, 'TYPE', type);
+    } catch (err) {
+      if (/syntax error/i.test((err as Error).message)) return null;
+      throw err;
+    }
   }
 
   types(keys: readonly string[]): Promise<Array<Read<RedisType>>> {

@@ -2,21 +2,24 @@
 // to `target.parallel` statements in flight while the next ones are read from Redis. Users never seen (no
 // `user:{uid}` record) get a placeholder row first, as the foreign key requires.
 import { insertPlaceholderUsers } from './catalog.queries.ts';
+import type { IdSet } from './id-set.ts';
 import type { ImportReport } from './import-report.ts';
 import type { ImportTarget } from './import-target.ts';
-import { insertParticipants, type ParticipantBatch } from './participants.queries.ts';
+import { insertParticipants, isUniqueViolation, type ParticipantBatch } from './participants.queries.ts';
 
 interface Pending {
   giveawayId: string;
   key: string;
   joinedAt: string;
+  /** The giveaway's row was inserted by this run: none of its participants can be there yet. */
+  fresh: boolean;
   userIds: number[];
 }
 
 export interface ParticipantWriterOptions {
   target: ImportTarget;
   report: ImportReport;
-  knownUsers: Set<number>;
+  knownUsers: IdSet;
   batch: number;
   /** Skip the per-row foreign-key checks (see insertParticipants). */
   disableTriggers?: boolean;
@@ -32,12 +35,18 @@ export class ParticipantWriter {
 
   constructor(private readonly opts: ParticipantWriterOptions) {}
 
-  async add(giveawayId: string, key: string, joinedAt: string, userIds: number[]): Promise<void> {
+  async add(
+    giveawayId: string,
+    key: string,
+    joinedAt: string,
+    fresh: boolean,
+    userIds: number[],
+  ): Promise<void> {
     let from = 0;
     while (from < userIds.length) {
       const take = Math.min(this.opts.batch - this.pendingRows, userIds.length - from);
       const part = from === 0 && take === userIds.length ? userIds : userIds.slice(from, from + take);
-      this.pending.push({ giveawayId, key, joinedAt, userIds: part });
+      this.pending.push({ giveawayId, key, joinedAt, fresh, userIds: part });
       this.pendingRows += take;
       from += take;
       if (this.pendingRows >= this.opts.batch) await this.flush();
@@ -87,14 +96,23 @@ export class ParticipantWriter {
         batch.joinedAt.push(w.joinedAt);
       }
       const index = batch.giveawayIds.length;
-      for (const u of w.userIds.sort((a, b) => a - b)) {
+      // A typed array sorts numerically in native code, without a comparator call per pair.
+      for (const u of Float64Array.from(w.userIds).sort()) {
         batch.giveawayIndex.push(index);
         batch.userIds.push(u);
       }
     }
     try {
       const unchecked = this.opts.disableTriggers ?? false;
-      const inserted = await this.opts.target.tx((tx) => insertParticipants(tx, batch, unchecked));
+      const fresh = work.every((w) => w.fresh);
+      const insert = (fresh: boolean) =>
+        this.opts.target.tx((tx) => insertParticipants(tx, batch, { unchecked, fresh }));
+      // A fresh batch can still meet a row already there: SSCAN repeating a member, or a join through the
+      // new server if it is live. Then the batch goes again with ON CONFLICT, and counts stay exact.
+      const inserted = await insert(fresh).catch((err: unknown) => {
+        if (fresh && isUniqueViolation(err)) return insert(false);
+        throw err;
+      });
       this.opts.report.add('imported', 'participants', inserted);
     } catch (err) {
       this.fail(work, err);

@@ -30,6 +30,17 @@ function participantCopyText(batch: ParticipantBatch): string {
   return text;
 }
 
+export interface InsertOptions {
+  /** pg_restore's --disable-triggers for this insert only (see insertParticipants). */
+  unchecked?: boolean;
+  /**
+   * Every giveaway of the batch was inserted by this run, so no row can be there already unless someone
+   * else wrote it meanwhile: a plain INSERT, without ON CONFLICT's extra index probe per row. A row that
+   * is there after all fails the statement (unique_violation); the caller then retries with the probe.
+   */
+  fresh?: boolean;
+}
+
 /**
  * Returns how many rows were new; rows already there (a rerun, a resumed run) are left alone. The batch is
  * COPYed into a session-local staging table, then moved with one INSERT … SELECT: PostgreSQL parses COPY's
@@ -42,7 +53,7 @@ function participantCopyText(batch: ParticipantBatch): string {
 export async function insertParticipants(
   tx: pg.ClientBase,
   batch: ParticipantBatch,
-  unchecked = false,
+  { unchecked = false, fresh = false }: InsertOptions = {},
 ): Promise<number> {
   if (batch.userIds.length === 0) return 0;
   await db.sql`
@@ -58,10 +69,15 @@ export async function insertParticipants(
     JOIN unnest(${db.param(batch.giveawayIds)}::uuid[], ${db.param(batch.joinedAt)}::timestamptz[])
       WITH ORDINALITY AS g(id, joined_at, gi) ON g.gi = s.gi
     ORDER BY s.gi, s.u
-    ON CONFLICT DO NOTHING`.compile();
+    ${fresh ? db.raw('') : db.raw('ON CONFLICT DO NOTHING')}`.compile();
   const result = await tx.query(query);
   if (unchecked) await db.sql`SET LOCAL session_replication_role = origin`.run(tx);
   return result.rowCount ?? 0;
+}
+
+/** A unique violation: a `fresh` batch met a row that was there after all. */
+export function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === '23505';
 }
 
 /** Why triggers cannot be disabled for the import, or null when they can. */

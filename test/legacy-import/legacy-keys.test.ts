@@ -27,6 +27,14 @@ describe('classifyKey', () => {
     }
     expect(classifyKey('something:else').kind).toBe('unknown');
   });
+
+  it('files user records by the fast path and leaves HEAD’s user caches ignored', () => {
+    expect(classifyKey('user:42')).toEqual({ kind: 'user', uid: '42' });
+    expect(classifyKey('user:-7')).toEqual({ kind: 'user', uid: '-7' });
+    expect(classifyKey('user:username:bob').kind).toBe('ignored');
+    expect(classifyKey('user:42x').kind).toBe('unknown');
+    expect(classifyKey('user:').kind).toBe('unknown');
+  });
 });
 
 describe('legacy values', () => {

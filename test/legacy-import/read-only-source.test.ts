@@ -57,7 +57,9 @@ it('sends nothing but reads, and leaves the keyspace as it was', async () => {
   const commands = new Set(
     seen.filter((args) => args[1] !== fence).map((args) => String(args[0]).toLowerCase()),
   );
-  expect([...commands].sort()).toEqual(expect.arrayContaining(['get', 'scan', 'scard', 'smembers', 'type']));
+  // No TYPE: SCAN … TYPE brings every key's type, and the fixture holds no key of a type the importer never
+  // reads (key-inventory.test.ts covers those).
+  expect([...commands].sort()).toEqual(expect.arrayContaining(['get', 'scan', 'scard', 'smembers']));
   const allowed: readonly string[] = [...READ_COMMANDS, ...CONNECTION_COMMANDS];
   for (const command of commands) expect(allowed).toContain(command);
   expect(await keyspace(redis.client)).toEqual(before);
