@@ -51,13 +51,15 @@ describe('AuthService.standing', () => {
   });
 
   it('sees a ban made after a forget, in a later turn', async () => {
+    // A user of its own: tests run in any order (--sequence.shuffle), and the one above reads users 1–50.
+    await db.pool.query(`INSERT INTO users (id, status) VALUES (99, 'active')`);
     const { pool, statements } = countingPool();
     const auth = new AuthService({ pool, botToken: undefined, initDataTtlSec: 60, adminIds: [] });
-    expect((await auth.standing(principal(3))).ok).toBe(true);
-    await db.pool.query(`UPDATE users SET status = 'banned' WHERE id = 3`);
-    expect((await auth.standing(principal(3))).ok).toBe(true); // cached
-    auth.forget({ kind: 'user', user_id: 3, status: 'banned' });
-    expect((await auth.standing(principal(3))).ok).toBe(false);
+    expect((await auth.standing(principal(99))).ok).toBe(true);
+    await db.pool.query(`UPDATE users SET status = 'banned' WHERE id = 99`);
+    expect((await auth.standing(principal(99))).ok).toBe(true); // cached
+    auth.forget({ kind: 'user', user_id: 99, status: 'banned' });
+    expect((await auth.standing(principal(99))).ok).toBe(false);
     expect(statements()).toBe(2);
   });
 });

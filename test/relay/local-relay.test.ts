@@ -147,7 +147,7 @@ describe('LocalRelay', () => {
 
   it('announces a new claim on a giveaway that finished long ago, and nothing from its history', async () => {
     await db.pool.query(
-      `INSERT INTO users (id, username) VALUES (2, 'alice'), (3, 'bob') ON CONFLICT DO NOTHING`,
+      `INSERT INTO users (id, username) VALUES (1, 'creator'), (2, 'alice'), (3, 'bob') ON CONFLICT DO NOTHING`,
     );
     const { rows } = await db.pool.query<{ id: string }>(
       `INSERT INTO giveaways (creator_id, title, started_at, ends_at, duration, winners_count, status)
