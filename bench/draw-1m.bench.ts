@@ -4,13 +4,12 @@
 // reserves (each pick's user checked), stores the proof, and the relay emits. Target: ≤ 1 s for 1M.
 // Run: `npx tsx bench/draw-1m.bench.ts [entrants=1000000] [runs=1]` (PostgreSQL on 127.0.0.1 or
 // BENCH_DATABASE_URL). BENCH_CPU_PROF=<dir> writes the server's V8 CPU profile there.
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { io as connect } from 'socket.io-client';
 import type pg from 'pg';
 import { createCommitment } from '../server/draws/commitment/index.ts';
 import { freshDatabase, machine, startServer, type ServerHandle } from './support/bench-env.ts';
-import { report, treeCpuSeconds } from './support/measure.ts';
+import { cpuSince, postgresCpu, report, treeCpuSeconds } from './support/measure.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 1);
@@ -164,29 +163,4 @@ async function loadGiveaway(pool: pg.Pool): Promise<string> {
   await pool.query('VACUUM ANALYZE');
   console.log(`giveaway with ${N} participants loaded in ${Date.now() - t0} ms`);
   return id;
-}
-
-/** CPU seconds of each PostgreSQL backend serving this database (the server's pool connections), by pid. */
-async function postgresCpu(pool: pg.Pool): Promise<Map<number, number>> {
-  const { rows } = await pool.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
-  );
-  const out = new Map<number, number>();
-  for (const { pid } of rows) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, (Number(f[11]) + Number(f[12])) / 100);
-    } catch {
-      // a backend that ended meanwhile
-    }
-  }
-  return out;
-}
-
-/** CPU used between two samples by the backends alive at the second (new ones count from zero). */
-function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
-  let sum = 0;
-  for (const [pid, cpu] of after) sum += cpu - (before.get(pid) ?? 0);
-  return sum;
 }

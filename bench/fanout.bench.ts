@@ -9,13 +9,13 @@
 // stop the server for seconds, so the fan-out figures of such a run mean nothing.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/free-port.ts';
 import { freshDatabase, machine, startServer } from './support/bench-env.ts';
 import {
   buildC,
+  heapSnapshot,
   report,
   runGenerator,
   threadCpu,
@@ -33,23 +33,6 @@ const snapshotDir = process.env.BENCH_HEAP_SNAPSHOTS;
 if (snapshotDir) {
   mkdirSync(snapshotDir, { recursive: true });
   process.env.BENCH_NODE_FLAGS = `${process.env.BENCH_NODE_FLAGS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`;
-}
-
-/** Asks the server for a heap snapshot and waits until the file is complete (its size stops changing). */
-async function heapSnapshot(pid: number): Promise<string> {
-  const dir = snapshotDir ?? '';
-  const before = new Set(readdirSync(dir));
-  process.kill(pid, 'SIGUSR2');
-  let file = '';
-  let size = -1;
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 1000));
-    file ||= readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot')) ?? '';
-    if (!file) continue;
-    const now = statSync(join(dir, file)).size;
-    if (now > 0 && now === size) return join(dir, file);
-    size = now;
-  }
 }
 
 interface Run {
@@ -152,9 +135,9 @@ async function ours(): Promise<Run> {
   const pid = server.proc.pid ?? 0;
   let idleSnapshot: Promise<string> | undefined;
   try {
-    const before = snapshotDir ? await heapSnapshot(pid) : '';
+    const before = snapshotDir ? await heapSnapshot(pid, snapshotDir) : '';
     const run = await measure(pid, server.realtimePort, id, () => {
-      if (snapshotDir) idleSnapshot = heapSnapshot(pid);
+      if (snapshotDir) idleSnapshot = heapSnapshot(pid, snapshotDir);
       else fed = feed();
     });
     if (idleSnapshot) {

@@ -5,12 +5,11 @@
 // BENCH_HEAP_SNAPSHOTS=<dir> also writes heap snapshots at those two moments (diff with bench/support/heap-diff.ts);
 // a snapshot collects garbage first, so the RSS of such a run is not comparable to one without.
 // Run: npx tsx bench/session-memory.bench.ts [sockets=2000]
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import WebSocket from 'ws';
 import { initDataFor, TEST_BOT_TOKEN } from '../test/support/telegram-user.ts';
 import { freshDatabase, machine, startServer } from './support/bench-env.ts';
-import { report, treeRssBytes } from './support/measure.ts';
+import { heapSnapshot, report, treeRssBytes } from './support/measure.ts';
 
 const n = Number(process.argv[2] ?? 2000);
 const snapshotDir = process.env.BENCH_HEAP_SNAPSHOTS;
@@ -34,23 +33,6 @@ const server = await startServer({
 });
 const pid = server.proc.pid ?? 0;
 
-/** Asks the server for a heap snapshot and waits until the file is complete (its size stops changing). */
-async function heapSnapshot(): Promise<string> {
-  const dir = snapshotDir ?? '';
-  const before = new Set(readdirSync(dir));
-  process.kill(pid, 'SIGUSR2');
-  let file = '';
-  let size = -1;
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 1000));
-    file ||= readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot')) ?? '';
-    if (!file) continue;
-    const now = statSync(join(dir, file)).size;
-    if (now > 0 && now === size) return join(dir, file);
-    size = now;
-  }
-}
-
 /** Opens one socket with init-data and resolves once its subscribe is acknowledged. */
 function watcher(userId: number): Promise<WebSocket> {
   const ws = new WebSocket(`ws://127.0.0.1:${server.realtimePort}/socket.io/?EIO=4&transport=websocket`, {
@@ -71,7 +53,7 @@ function watcher(userId: number): Promise<WebSocket> {
 }
 
 try {
-  const before = snapshotDir ? await heapSnapshot() : '';
+  const before = snapshotDir ? await heapSnapshot(pid, snapshotDir) : '';
   const rss0 = treeRssBytes(pid);
   const sockets: WebSocket[] = [];
   for (let i = 0; i < n; i += 100) {
@@ -81,7 +63,7 @@ try {
   // Let the connect storm's timers and microtasks settle before reading.
   await new Promise((r) => setTimeout(r, 500));
   const rss1 = treeRssBytes(pid);
-  const after = snapshotDir ? await heapSnapshot() : '';
+  const after = snapshotDir ? await heapSnapshot(pid, snapshotDir) : '';
   const perConn = (rss1 - rss0) / n / 1024;
   console.log(`session memory — ${n} init-data sockets subscribed to one giveaway (${machine()})`);
   console.log(`RSS per idle authenticated connection: ${perConn.toFixed(2)} KB`);

@@ -11,14 +11,13 @@
 // Server knobs pass through the environment, e.g. JOIN_BATCH_MAX / JOIN_BATCH_DELAY_MS / JOIN_LANES.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type pg from 'pg';
 import WebSocket from 'ws';
 import { initDataFor, TEST_BOT_TOKEN } from '../test/support/telegram-user.ts';
 import { freshDatabase, machine, percentile, startServer, type ServerHandle } from './support/bench-env.ts';
-import { buildC, report, treeCpuSeconds } from './support/measure.ts';
+import { buildC, cpuSince, postgresCpu, report, treeCpuSeconds } from './support/measure.ts';
 
 const flags = new Map(
   process.argv
@@ -67,31 +66,6 @@ interface GeneratorRun {
   /** Measured just before the first join, after every socket connected. */
   baseline: { serverCpu: number; pgCpu: Map<number, number> };
   extra: Record<string, number>;
-}
-
-/** CPU seconds of each PostgreSQL backend serving this database (the server's pool connections), by pid. */
-async function postgresCpu(pool: pg.Pool): Promise<Map<number, number>> {
-  const { rows: backends } = await pool.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
-  );
-  const out = new Map<number, number>();
-  for (const { pid } of backends) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, (Number(f[11]) + Number(f[12])) / 100);
-    } catch {
-      // a backend that ended meanwhile
-    }
-  }
-  return out;
-}
-
-/** CPU used between two samples by the backends alive at the second (new ones count from zero). */
-function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
-  let sum = 0;
-  for (const [pid, cpu] of after) sum += cpu - (before.get(pid) ?? 0);
-  return sum;
 }
 
 async function baseline(s: ServerHandle) {

@@ -2,10 +2,11 @@
 // processes such as cluster workers count), building the C load generators, and the BENCH_RESULT line
 // through which every benchmark hands its figures to bench/run-all.ts.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TICKS = 100;
@@ -140,4 +141,48 @@ export function threadCpuDelta(
     if (d.user + d.system > 0) rows[k] = d;
   }
   return rows;
+}
+
+/**
+ * Asks a server started with `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=<dir>` for a heap snapshot and
+ * waits until the file is complete (its size stops changing).
+ */
+export async function heapSnapshot(pid: number, dir: string): Promise<string> {
+  const before = new Set(readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  let file = '';
+  let size = -1;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    file ||= readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot')) ?? '';
+    if (!file) continue;
+    const now = statSync(join(dir, file)).size;
+    if (now > 0 && now === size) return join(dir, file);
+    size = now;
+  }
+}
+
+/** CPU seconds of each PostgreSQL backend serving the pool's database (but not the asking one), by pid. */
+export async function postgresCpu(pool: pg.Pool): Promise<Map<number, number>> {
+  const { rows: backends } = await pool.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+  );
+  const out = new Map<number, number>();
+  for (const { pid } of backends) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // a backend that ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** CPU used between two samples by the backends alive at the second (new ones count from zero). */
+export function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, cpu] of after) sum += cpu - (before.get(pid) ?? 0);
+  return sum;
 }
