@@ -13,6 +13,7 @@ import type { RelayMetrics } from './relay-metrics.ts';
 import { selectNow, selectResyncStates } from './relay.queries.ts';
 import type { RoomEmitter } from './room-emitter.ts';
 import { StatePublisher } from './state-publisher.ts';
+import { TickLoop } from './tick-loop.ts';
 import type { WatcherPublisher } from './watcher-publisher.ts';
 
 /** pg_try_advisory_lock key of the relay ('gw' 0x6777, role 1). */
@@ -42,7 +43,6 @@ export interface ChangeRelayOptions {
 
 export class ChangeRelay {
   private readonly log: Logger;
-  private readonly tickMs: number;
   private pending = new Map<string, ChangeNotification>();
   private readonly publisher: StatePublisher;
   private readonly unsubscribe: Array<() => void> = [];
@@ -50,16 +50,16 @@ export class ChangeRelay {
   private caughtUp = false;
   private lastResync = 0;
   private running = false;
-  private tickTimer: NodeJS.Timeout | undefined;
   private watchersTimer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | null = null;
   private watching: Promise<void> | null = null;
   private readonly backoff: PassBackoff;
+  private readonly loop: TickLoop;
 
   constructor(private readonly opts: ChangeRelayOptions) {
     this.log = opts.logger.child({ module: 'change-relay' });
-    this.tickMs = opts.tickMs ?? 100;
-    this.backoff = new PassBackoff(this.tickMs, this.log, opts.metrics, 'Relay pass failed');
+    const tickMs = opts.tickMs ?? 100;
+    this.backoff = new PassBackoff(tickMs, this.log, opts.metrics, 'Relay pass failed');
+    this.loop = new TickLoop(() => this.tick(), tickMs);
     this.publisher = new StatePublisher(opts.pool, opts.emitter);
   }
 
@@ -105,7 +105,7 @@ export class ChangeRelay {
     );
     lock.setEligible(eligible());
     lock.start();
-    this.scheduleTick();
+    this.loop.start();
     const watchers = this.opts.watchers;
     if (watchers) {
       this.watchersTimer = setInterval(() => {
@@ -119,26 +119,15 @@ export class ChangeRelay {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    clearTimeout(this.tickTimer);
     clearInterval(this.watchersTimer);
     for (const off of this.unsubscribe.splice(0)) off();
-    await Promise.allSettled([this.ticking, this.watching]);
+    await Promise.allSettled([this.loop.stop(), this.watching]);
     await this.opts.lock.stop();
   }
 
   private collect(n: ChangeNotification): void {
     const prev = this.pending.get(n.giveawayId);
     if (!prev || n.version >= prev.version) this.pending.set(n.giveawayId, n);
-  }
-
-  private scheduleTick(): void {
-    if (!this.running) return;
-    this.tickTimer = setTimeout(() => {
-      this.ticking = this.tick().finally(() => {
-        this.ticking = null;
-        this.scheduleTick();
-      });
-    }, this.tickMs);
   }
 
   private async tick(): Promise<void> {

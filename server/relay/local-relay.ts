@@ -16,6 +16,7 @@ import type { RelayMetrics } from './relay-metrics.ts';
 import { selectNow, selectResyncStatesAmong } from './relay.queries.ts';
 import type { RoomEmitter } from './room-emitter.ts';
 import { StatePublisher } from './state-publisher.ts';
+import { TickLoop } from './tick-loop.ts';
 
 export interface LocalRelayOptions {
   /** The node's shared feed; started and stopped by its owner. */
@@ -41,7 +42,6 @@ const ROOM_PREFIX = roomOf('');
 
 export class LocalRelay {
   private readonly log: Logger;
-  private readonly tickMs: number;
   private readonly publisher: StatePublisher;
   private readonly unsubscribe: Array<() => void> = [];
   private pending = new Set<string>();
@@ -50,15 +50,15 @@ export class LocalRelay {
   private emitted = 0;
   private running = false;
   private resyncWanted = false;
-  private tickTimer: NodeJS.Timeout | undefined;
   private modeTimer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | null = null;
   private readonly backoff: PassBackoff;
+  private readonly loop: TickLoop;
 
   constructor(private readonly opts: LocalRelayOptions) {
     this.log = opts.logger.child({ module: 'local-relay' });
-    this.tickMs = opts.tickMs ?? 100;
-    this.backoff = new PassBackoff(this.tickMs, this.log, opts.metrics, 'Local relay pass failed');
+    const tickMs = opts.tickMs ?? 100;
+    this.backoff = new PassBackoff(tickMs, this.log, opts.metrics, 'Local relay pass failed');
+    this.loop = new TickLoop(() => this.tick(), tickMs);
     this.publisher = new StatePublisher(opts.pool, {
       send: (id, e) => {
         this.emitted++;
@@ -91,16 +91,15 @@ export class LocalRelay {
         if (path.mode === 'local') this.activate();
       }, this.opts.bootGraceMs ?? 2_000);
     }
-    this.scheduleTick();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    clearTimeout(this.tickTimer);
     clearTimeout(this.modeTimer);
     for (const off of this.unsubscribe.splice(0)) off();
-    await this.ticking;
+    await this.loop.stop();
     if (this.active) this.deactivate();
   }
 
@@ -148,16 +147,6 @@ export class LocalRelay {
 
   private isWatched(id: string): boolean {
     return this.opts.io.of('/').adapter.rooms.has(roomOf(id));
-  }
-
-  private scheduleTick(): void {
-    if (!this.running) return;
-    this.tickTimer = setTimeout(() => {
-      this.ticking = this.tick().finally(() => {
-        this.ticking = null;
-        this.scheduleTick();
-      });
-    }, this.tickMs);
   }
 
   private async tick(): Promise<void> {
