@@ -15,13 +15,13 @@ import {
   type ProofBundle,
 } from '../../server/draws/protocol/index.ts';
 import { errorHandler } from '../../server/platform/http/error-handler.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import type { TestDatabase } from '../support/database.ts';
 import { operationRouters } from '../support/operation-routers.ts';
 import {
   TableJobs,
   TestEvaluator,
   createGiveaway,
-  createJobTable,
+  createDrawsDatabase,
   ensureUsers,
   makeService,
   silentLogger,
@@ -34,8 +34,7 @@ let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await createJobTable(db.pool);
+  db = await createDrawsDatabase();
   service = makeService(db.pool, new TestEvaluator(), new TableJobs());
   const app = express();
   app.use(express.json());

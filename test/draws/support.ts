@@ -13,6 +13,7 @@ import type {
 } from '../../server/draws/ports/index.ts';
 import { buildDraws, type Draws, type DrawsOptions } from '../../server/draws/index.ts';
 import type { ProofBundle } from '../../server/draws/protocol/index.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -65,6 +66,13 @@ export class TableJobs implements JobEnqueuer {
 export async function createJobTable(pool: pg.Pool): Promise<void> {
   await pool.query(`CREATE TABLE IF NOT EXISTS test_jobs (
     id serial PRIMARY KEY, name text NOT NULL, data jsonb NOT NULL, singleton_key text UNIQUE)`);
+}
+
+/** A fresh test database with the jobs table TableJobs writes to: what every draws test file starts from. */
+export async function createDrawsDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  await createJobTable(database.pool);
+  return database;
 }
 
 export async function jobsOf(pool: pg.Pool, giveawayId: string) {

@@ -9,12 +9,12 @@ import {
   TableJobs,
   TestEvaluator,
   createGiveaway,
-  createJobTable,
+  createDrawsDatabase,
   ensureUsers,
   makeService,
   userIds,
 } from '../draws/support.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import type { TestDatabase } from '../support/database.ts';
 import { passClaimDeadline } from '../support/claim-deadline.ts';
 
 // Debian's chromium (apt-get install chromium); CI installs it. No silent skip: a missing browser fails here.
@@ -27,8 +27,7 @@ let service: ReturnType<typeof makeService>;
 const people = userIds(400, 8_000_000);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await createJobTable(database.pool);
+  database = await createDrawsDatabase();
   await ensureUsers(database.pool, [42]);
   service = makeService(database.pool, new TestEvaluator(), new TableJobs());
   http = await startDrawsHttp(database.pool, service, { verifyPage: true });

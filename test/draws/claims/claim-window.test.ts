@@ -7,14 +7,14 @@ import type * as db from 'zapatos/db';
 import { verifyDraw } from '../../../client-sdk/src/verify/verify-draw.ts';
 import type { WebhookPublisher } from '../../../server/draws/index.ts';
 import { verifyProofBundle, type RandomProofBundle } from '../../../server/draws/protocol/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { asUser } from '../../support/telegram-user.ts';
 import { startDrawsHttp, type DrawsHttp } from '../http-harness.ts';
 import {
   TableJobs,
   TestEvaluator,
   createGiveaway,
-  createJobTable,
+  createDrawsDatabase,
   ensureUsers,
   jobsOf,
   makeService,
@@ -40,8 +40,7 @@ let http: DrawsHttp;
 let service: ReturnType<typeof makeService>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await createJobTable(database.pool);
+  database = await createDrawsDatabase();
   await database.pool.query(
     `CREATE TABLE test_webhooks (id serial PRIMARY KEY, type text NOT NULL, payload jsonb NOT NULL)`,
   );

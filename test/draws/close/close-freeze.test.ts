@@ -5,12 +5,12 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectEntrantColumns } from '../../../server/draws/entrants/index.ts';
 import { canonicalEntrantList, freezeEntrants } from '../../../server/draws/protocol/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import {
   TableJobs,
   TestEvaluator,
   createGiveaway,
-  createJobTable,
+  createDrawsDatabase,
   giveawayRow,
   makeService,
   userIds,
@@ -18,8 +18,7 @@ import {
 
 let db: TestDatabase;
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await createJobTable(db.pool);
+  db = await createDrawsDatabase();
 });
 afterAll(async () => {
   await db?.drop();

@@ -1,19 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyProofBundle } from '../../../server/draws/protocol/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import {
   TableJobs,
   TestEvaluator,
   createGiveaway,
-  createJobTable,
+  createDrawsDatabase,
   makeService,
   servedEntrants,
 } from '../support.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await createJobTable(db.pool);
+  db = await createDrawsDatabase();
 });
 afterAll(async () => {
   await db?.drop();

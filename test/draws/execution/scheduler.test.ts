@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DrawScheduler, type SchedulerStep } from '../../../server/draws/execution/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import {
   TableJobs,
   TestEvaluator,
   createGiveaway,
-  createJobTable,
+  createDrawsDatabase,
   makeService,
   silentLogger,
   userIds,
@@ -13,8 +13,7 @@ import {
 
 let db: TestDatabase;
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await createJobTable(db.pool);
+  db = await createDrawsDatabase();
 });
 afterAll(async () => {
   await db?.drop();

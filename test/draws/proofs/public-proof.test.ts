@@ -9,14 +9,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entrantsNdjson } from '../../../server/draws/proofs/entrants-ndjson.ts';
 import { verifyInclusionProof, type RandomProofBundle } from '../../../server/draws/protocol/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { asUser } from '../../support/telegram-user.ts';
 import { startDrawsHttp, type DrawsHttp } from '../http-harness.ts';
 import {
   TableJobs,
   TestEvaluator,
   createGiveaway,
-  createJobTable,
+  createDrawsDatabase,
   makeService,
   userIds,
 } from '../support.ts';
@@ -38,8 +38,7 @@ const spec = () => ({
 // Given, for the tests after the draw: a giveaway closed and drawn here, which they only read. The test
 // before the draw makes and draws a giveaway of its own.
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await createJobTable(database.pool);
+  database = await createDrawsDatabase();
   service = makeService(database.pool, new TestEvaluator(), new TableJobs());
   http = await startDrawsHttp(database.pool, service);
   id = await createGiveaway(database.pool, spec());

@@ -2,14 +2,14 @@
 // relay reads the new entries from the proof bundle and emits one non-volatile giveaway:rerolled each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RandomProofBundle } from '../../../server/draws/protocol/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { testKeyPrefix, testRedisUrl } from '../../support/redis.ts';
 import { leaderAmong, startNode, versionOf, viewer, type TestNode } from '../../relay/support.ts';
 import {
   TableJobs,
   TestEvaluator,
   createGiveaway,
-  createJobTable,
+  createDrawsDatabase,
   ensureUsers,
   makeService,
   userIds,
@@ -19,8 +19,7 @@ let database: TestDatabase;
 let node: TestNode;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await createJobTable(database.pool);
+  database = await createDrawsDatabase();
   await ensureUsers(database.pool, [42]);
   node = await startNode({
     db: database,

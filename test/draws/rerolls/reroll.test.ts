@@ -9,14 +9,14 @@ import {
   type RandomProofBundle,
 } from '../../../server/draws/protocol/index.ts';
 import { planReroll } from '../../../server/draws/rerolls/reroll-plan.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { asUser } from '../../support/telegram-user.ts';
 import { startDrawsHttp, type DrawsHttp } from '../http-harness.ts';
 import {
   TableJobs,
   TestEvaluator,
   createGiveaway,
-  createJobTable,
+  createDrawsDatabase,
   ensureUsers,
   jobsOf,
   makeService,
@@ -32,8 +32,7 @@ const evaluator = new TestEvaluator();
 let service: ReturnType<typeof makeService>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await createJobTable(database.pool);
+  database = await createDrawsDatabase();
   await ensureUsers(database.pool, [42, 77, 900]);
   service = makeService(database.pool, evaluator, new TableJobs());
   http = await startDrawsHttp(database.pool, service);

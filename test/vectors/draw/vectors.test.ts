@@ -16,8 +16,14 @@ import {
 } from '../../../server/draws/protocol/index.ts';
 import { planReroll } from '../../../server/draws/rerolls/index.ts';
 import { REAL_ROUND, startFakeRelay, type FakeRelay } from '../../draws/http-harness.ts';
-import { TableJobs, TestEvaluator, createJobTable, ensureUsers, silentLogger } from '../../draws/support.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import {
+  TableJobs,
+  TestEvaluator,
+  createDrawsDatabase,
+  ensureUsers,
+  silentLogger,
+} from '../../draws/support.ts';
+import type { TestDatabase } from '../../support/database.ts';
 
 interface Vector {
   description: string;
@@ -107,8 +113,7 @@ describe('the server’s draw', () => {
   let database: TestDatabase;
   let relay: FakeRelay;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await createJobTable(database.pool);
+    database = await createDrawsDatabase();
     relay = await startFakeRelay((round) =>
       round === REAL_ROUND.round ? { status: 200, body: REAL_ROUND } : null,
     );
