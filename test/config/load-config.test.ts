@@ -157,6 +157,17 @@ describe('loadConfig', () => {
     expect(problemsOf({ TRUST_PROXY: 'true' })[0]).toMatch(/^TRUST_PROXY: must be a hop count/);
   });
 
+  it('reads the join batcher settings, and refuses zero lanes or a malformed delay', () => {
+    expect(loadConfig({}).joins).toEqual({ batchMax: 500, batchDelayMs: 3, lanes: 4 });
+    expect(loadConfig({ JOIN_BATCH_MAX: '200', JOIN_BATCH_DELAY: '10ms', JOIN_LANES: '8' }).joins).toEqual({
+      batchMax: 200,
+      batchDelayMs: 10,
+      lanes: 8,
+    });
+    expect(problemsOf({ JOIN_LANES: '0' })[0]).toMatch(/^JOIN_LANES: /);
+    expect(problemsOf({ JOIN_BATCH_DELAY: 'soon' })[0]).toMatch(/^JOIN_BATCH_DELAY: /);
+  });
+
   it('reads the socket caps, and refuses a cap of zero', () => {
     expect(loadConfig({}).rateLimit).toMatchObject({ socketMaxPerIp: 100, socketHandshakesPerSecPerIp: 20 });
     expect(
