@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 
 const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
-const LEAF_BYTES = 12; // u64be(user_id) ‖ u32be(weight); the kernel adds the prefix byte.
+const LEAF_BYTES = 12; // u64be(user_id) ‖ u32be(weight) after the prefix byte.
 const PAIR_BYTES = 64;
 const HASH_BYTES = 32;
 /**
@@ -41,26 +41,30 @@ class WasmLevelHasher {
     const { exports } = new WebAssembly.Instance(module);
     this.memory = exports.memory;
     this.hash = exports.hash;
+    this.hashLeaves = exports.leaves;
     this.base = exports.heap_base.value;
     // Sized once for the largest chunk (pairs in, digests out), so the memory never grows mid-level.
     const need = this.base + CHUNK * (PAIR_BYTES + HASH_BYTES);
     const pages = Math.ceil((need - this.memory.buffer.byteLength) / 65536);
     if (pages > 0) this.memory.grow(pages);
     this.bytes = new Uint8Array(this.memory.buffer);
-    this.view = new DataView(this.memory.buffer);
+    this.words = new Uint32Array(this.memory.buffer);
   }
 
   leaves(idHi, idLo, weights, start, end, out, outOffset) {
-    const { base, bytes, view } = this;
+    const { base, bytes, words } = this;
+    // The kernel reads the columns as they are (u32 values, four per load), 16 bytes of slack after each.
+    const column = CHUNK + 4;
+    const hi = base;
+    const lo = hi + column * 4;
+    const w = lo + column * 4;
+    const dst = w + column * 4;
     for (let from = start; from < end; from += CHUNK) {
       const n = Math.min(CHUNK, end - from);
-      for (let i = 0, at = base; i < n; i++, at += LEAF_BYTES) {
-        view.setUint32(at, idHi[from + i]);
-        view.setUint32(at + 4, idLo[from + i]);
-        view.setUint32(at + 8, weights[from + i]);
-      }
-      const dst = base + n * LEAF_BYTES;
-      this.hash(LEAF_PREFIX, base, LEAF_BYTES, n, dst);
+      words.set(idHi.subarray(from, from + n), hi / 4);
+      words.set(idLo.subarray(from, from + n), lo / 4);
+      words.set(weights.subarray(from, from + n), w / 4);
+      this.hashLeaves(hi, lo, w, n, dst);
       out.set(bytes.subarray(dst, dst + n * HASH_BYTES), outOffset + (from - start) * HASH_BYTES);
     }
   }
