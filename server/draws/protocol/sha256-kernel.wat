@@ -58,7 +58,7 @@
 
   ;; One 64-byte block for the four lanes: W[0..15] at 256 in, the state at 1792 updated in place.
   (func $compress
-    (local $p i32)
+    (local $p i32) (local $q i32)
     (local $a v128) (local $b v128) (local $c v128) (local $d v128)
     (local $e v128) (local $f v128) (local $g v128) (local $h v128)
     (local $x v128) (local $t1 v128) (local $t2 v128)
@@ -95,10 +95,14 @@
     (local.set $g (v128.load offset=1888 (i32.const 0)))
     (local.set $h (v128.load offset=1904 (i32.const 0)))
 
-    ;; 64 rounds; p counts K's bytes (4 per round), so W[t] is at 256 + 4p.
+    ;; 64 rounds, eight per iteration so the working variables rotate by name instead of by eight moves a
+    ;; round: round t computes t1 = h + Σ1(e) + Ch(e, f, g) + K[t] + W[t], t2 = Σ0(a) + Maj(a, b, c) (Maj picks
+    ;; c where a and b differ, else a), then d += t1 and h = t1 + t2 become the next round's e and a.
+    ;; p walks K (4 bytes a round), q walks W (16 bytes a round, from 0: W is at offset 256).
     (local.set $p (i32.const 0))
+    (local.set $q (i32.const 0))
     (loop $rounds
-      ;; t1 = h + Σ1(e) + Ch(e, f, g) + K[t] + W[t]
+      ;; round 8i + 0
       (local.set $t1
         (i32x4.add
           (i32x4.add
@@ -111,26 +115,203 @@
           (i32x4.add
             (v128.bitselect (local.get $f) (local.get $g) (local.get $e))
             (i32x4.add
-              (i32x4.splat (i32.load (local.get $p)))
-              (v128.load offset=256 (i32.shl (local.get $p) (i32.const 2)))))))
-      ;; t2 = Σ0(a) + Maj(a, b, c); Maj picks c where a and b differ, else a.
-      (local.set $t2
+              (i32x4.splat (i32.load offset=0 (local.get $p)))
+              (v128.load offset=256 (local.get $q))))))
+      (local.set $d (i32x4.add (local.get $d) (local.get $t1)))
+      (local.set $h
         (i32x4.add
-          (v128.xor
+          (local.get $t1)
+          (i32x4.add
             (v128.xor
-              (v128.or (i32x4.shr_u (local.get $a) (i32.const 2)) (i32x4.shl (local.get $a) (i32.const 30)))
-              (v128.or (i32x4.shr_u (local.get $a) (i32.const 13)) (i32x4.shl (local.get $a) (i32.const 19))))
-            (v128.or (i32x4.shr_u (local.get $a) (i32.const 22)) (i32x4.shl (local.get $a) (i32.const 10))))
-          (v128.bitselect (local.get $c) (local.get $a) (v128.xor (local.get $a) (local.get $b)))))
-      (local.set $h (local.get $g))
-      (local.set $g (local.get $f))
-      (local.set $f (local.get $e))
-      (local.set $e (i32x4.add (local.get $d) (local.get $t1)))
-      (local.set $d (local.get $c))
-      (local.set $c (local.get $b))
-      (local.set $b (local.get $a))
-      (local.set $a (i32x4.add (local.get $t1) (local.get $t2)))
-      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $a) (i32.const 2)) (i32x4.shl (local.get $a) (i32.const 30)))
+                (v128.or (i32x4.shr_u (local.get $a) (i32.const 13)) (i32x4.shl (local.get $a) (i32.const 19))))
+              (v128.or (i32x4.shr_u (local.get $a) (i32.const 22)) (i32x4.shl (local.get $a) (i32.const 10))))
+            (v128.bitselect (local.get $c) (local.get $a) (v128.xor (local.get $a) (local.get $b))))))
+      ;; round 8i + 1
+      (local.set $t1
+        (i32x4.add
+          (i32x4.add
+            (local.get $g)
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $d) (i32.const 6)) (i32x4.shl (local.get $d) (i32.const 26)))
+                (v128.or (i32x4.shr_u (local.get $d) (i32.const 11)) (i32x4.shl (local.get $d) (i32.const 21))))
+              (v128.or (i32x4.shr_u (local.get $d) (i32.const 25)) (i32x4.shl (local.get $d) (i32.const 7)))))
+          (i32x4.add
+            (v128.bitselect (local.get $e) (local.get $f) (local.get $d))
+            (i32x4.add
+              (i32x4.splat (i32.load offset=4 (local.get $p)))
+              (v128.load offset=272 (local.get $q))))))
+      (local.set $c (i32x4.add (local.get $c) (local.get $t1)))
+      (local.set $g
+        (i32x4.add
+          (local.get $t1)
+          (i32x4.add
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $h) (i32.const 2)) (i32x4.shl (local.get $h) (i32.const 30)))
+                (v128.or (i32x4.shr_u (local.get $h) (i32.const 13)) (i32x4.shl (local.get $h) (i32.const 19))))
+              (v128.or (i32x4.shr_u (local.get $h) (i32.const 22)) (i32x4.shl (local.get $h) (i32.const 10))))
+            (v128.bitselect (local.get $b) (local.get $h) (v128.xor (local.get $h) (local.get $a))))))
+      ;; round 8i + 2
+      (local.set $t1
+        (i32x4.add
+          (i32x4.add
+            (local.get $f)
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $c) (i32.const 6)) (i32x4.shl (local.get $c) (i32.const 26)))
+                (v128.or (i32x4.shr_u (local.get $c) (i32.const 11)) (i32x4.shl (local.get $c) (i32.const 21))))
+              (v128.or (i32x4.shr_u (local.get $c) (i32.const 25)) (i32x4.shl (local.get $c) (i32.const 7)))))
+          (i32x4.add
+            (v128.bitselect (local.get $d) (local.get $e) (local.get $c))
+            (i32x4.add
+              (i32x4.splat (i32.load offset=8 (local.get $p)))
+              (v128.load offset=288 (local.get $q))))))
+      (local.set $b (i32x4.add (local.get $b) (local.get $t1)))
+      (local.set $f
+        (i32x4.add
+          (local.get $t1)
+          (i32x4.add
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $g) (i32.const 2)) (i32x4.shl (local.get $g) (i32.const 30)))
+                (v128.or (i32x4.shr_u (local.get $g) (i32.const 13)) (i32x4.shl (local.get $g) (i32.const 19))))
+              (v128.or (i32x4.shr_u (local.get $g) (i32.const 22)) (i32x4.shl (local.get $g) (i32.const 10))))
+            (v128.bitselect (local.get $a) (local.get $g) (v128.xor (local.get $g) (local.get $h))))))
+      ;; round 8i + 3
+      (local.set $t1
+        (i32x4.add
+          (i32x4.add
+            (local.get $e)
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $b) (i32.const 6)) (i32x4.shl (local.get $b) (i32.const 26)))
+                (v128.or (i32x4.shr_u (local.get $b) (i32.const 11)) (i32x4.shl (local.get $b) (i32.const 21))))
+              (v128.or (i32x4.shr_u (local.get $b) (i32.const 25)) (i32x4.shl (local.get $b) (i32.const 7)))))
+          (i32x4.add
+            (v128.bitselect (local.get $c) (local.get $d) (local.get $b))
+            (i32x4.add
+              (i32x4.splat (i32.load offset=12 (local.get $p)))
+              (v128.load offset=304 (local.get $q))))))
+      (local.set $a (i32x4.add (local.get $a) (local.get $t1)))
+      (local.set $e
+        (i32x4.add
+          (local.get $t1)
+          (i32x4.add
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $f) (i32.const 2)) (i32x4.shl (local.get $f) (i32.const 30)))
+                (v128.or (i32x4.shr_u (local.get $f) (i32.const 13)) (i32x4.shl (local.get $f) (i32.const 19))))
+              (v128.or (i32x4.shr_u (local.get $f) (i32.const 22)) (i32x4.shl (local.get $f) (i32.const 10))))
+            (v128.bitselect (local.get $h) (local.get $f) (v128.xor (local.get $f) (local.get $g))))))
+      ;; round 8i + 4
+      (local.set $t1
+        (i32x4.add
+          (i32x4.add
+            (local.get $d)
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $a) (i32.const 6)) (i32x4.shl (local.get $a) (i32.const 26)))
+                (v128.or (i32x4.shr_u (local.get $a) (i32.const 11)) (i32x4.shl (local.get $a) (i32.const 21))))
+              (v128.or (i32x4.shr_u (local.get $a) (i32.const 25)) (i32x4.shl (local.get $a) (i32.const 7)))))
+          (i32x4.add
+            (v128.bitselect (local.get $b) (local.get $c) (local.get $a))
+            (i32x4.add
+              (i32x4.splat (i32.load offset=16 (local.get $p)))
+              (v128.load offset=320 (local.get $q))))))
+      (local.set $h (i32x4.add (local.get $h) (local.get $t1)))
+      (local.set $d
+        (i32x4.add
+          (local.get $t1)
+          (i32x4.add
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $e) (i32.const 2)) (i32x4.shl (local.get $e) (i32.const 30)))
+                (v128.or (i32x4.shr_u (local.get $e) (i32.const 13)) (i32x4.shl (local.get $e) (i32.const 19))))
+              (v128.or (i32x4.shr_u (local.get $e) (i32.const 22)) (i32x4.shl (local.get $e) (i32.const 10))))
+            (v128.bitselect (local.get $g) (local.get $e) (v128.xor (local.get $e) (local.get $f))))))
+      ;; round 8i + 5
+      (local.set $t1
+        (i32x4.add
+          (i32x4.add
+            (local.get $c)
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $h) (i32.const 6)) (i32x4.shl (local.get $h) (i32.const 26)))
+                (v128.or (i32x4.shr_u (local.get $h) (i32.const 11)) (i32x4.shl (local.get $h) (i32.const 21))))
+              (v128.or (i32x4.shr_u (local.get $h) (i32.const 25)) (i32x4.shl (local.get $h) (i32.const 7)))))
+          (i32x4.add
+            (v128.bitselect (local.get $a) (local.get $b) (local.get $h))
+            (i32x4.add
+              (i32x4.splat (i32.load offset=20 (local.get $p)))
+              (v128.load offset=336 (local.get $q))))))
+      (local.set $g (i32x4.add (local.get $g) (local.get $t1)))
+      (local.set $c
+        (i32x4.add
+          (local.get $t1)
+          (i32x4.add
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $d) (i32.const 2)) (i32x4.shl (local.get $d) (i32.const 30)))
+                (v128.or (i32x4.shr_u (local.get $d) (i32.const 13)) (i32x4.shl (local.get $d) (i32.const 19))))
+              (v128.or (i32x4.shr_u (local.get $d) (i32.const 22)) (i32x4.shl (local.get $d) (i32.const 10))))
+            (v128.bitselect (local.get $f) (local.get $d) (v128.xor (local.get $d) (local.get $e))))))
+      ;; round 8i + 6
+      (local.set $t1
+        (i32x4.add
+          (i32x4.add
+            (local.get $b)
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $g) (i32.const 6)) (i32x4.shl (local.get $g) (i32.const 26)))
+                (v128.or (i32x4.shr_u (local.get $g) (i32.const 11)) (i32x4.shl (local.get $g) (i32.const 21))))
+              (v128.or (i32x4.shr_u (local.get $g) (i32.const 25)) (i32x4.shl (local.get $g) (i32.const 7)))))
+          (i32x4.add
+            (v128.bitselect (local.get $h) (local.get $a) (local.get $g))
+            (i32x4.add
+              (i32x4.splat (i32.load offset=24 (local.get $p)))
+              (v128.load offset=352 (local.get $q))))))
+      (local.set $f (i32x4.add (local.get $f) (local.get $t1)))
+      (local.set $b
+        (i32x4.add
+          (local.get $t1)
+          (i32x4.add
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $c) (i32.const 2)) (i32x4.shl (local.get $c) (i32.const 30)))
+                (v128.or (i32x4.shr_u (local.get $c) (i32.const 13)) (i32x4.shl (local.get $c) (i32.const 19))))
+              (v128.or (i32x4.shr_u (local.get $c) (i32.const 22)) (i32x4.shl (local.get $c) (i32.const 10))))
+            (v128.bitselect (local.get $e) (local.get $c) (v128.xor (local.get $c) (local.get $d))))))
+      ;; round 8i + 7
+      (local.set $t1
+        (i32x4.add
+          (i32x4.add
+            (local.get $a)
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $f) (i32.const 6)) (i32x4.shl (local.get $f) (i32.const 26)))
+                (v128.or (i32x4.shr_u (local.get $f) (i32.const 11)) (i32x4.shl (local.get $f) (i32.const 21))))
+              (v128.or (i32x4.shr_u (local.get $f) (i32.const 25)) (i32x4.shl (local.get $f) (i32.const 7)))))
+          (i32x4.add
+            (v128.bitselect (local.get $g) (local.get $h) (local.get $f))
+            (i32x4.add
+              (i32x4.splat (i32.load offset=28 (local.get $p)))
+              (v128.load offset=368 (local.get $q))))))
+      (local.set $e (i32x4.add (local.get $e) (local.get $t1)))
+      (local.set $a
+        (i32x4.add
+          (local.get $t1)
+          (i32x4.add
+            (v128.xor
+              (v128.xor
+                (v128.or (i32x4.shr_u (local.get $b) (i32.const 2)) (i32x4.shl (local.get $b) (i32.const 30)))
+                (v128.or (i32x4.shr_u (local.get $b) (i32.const 13)) (i32x4.shl (local.get $b) (i32.const 19))))
+              (v128.or (i32x4.shr_u (local.get $b) (i32.const 22)) (i32x4.shl (local.get $b) (i32.const 10))))
+            (v128.bitselect (local.get $d) (local.get $b) (v128.xor (local.get $b) (local.get $c))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 32)))
+      (local.set $q (i32.add (local.get $q) (i32.const 128)))
       (br_if $rounds (i32.lt_u (local.get $p) (i32.const 256))))
 
     (v128.store offset=1792 (i32.const 0) (i32x4.add (local.get $a) (v128.load offset=1792 (i32.const 0))))
