@@ -161,8 +161,7 @@ function joinId(hi: number, lo: number): bigint {
 
 /**
  * Sorts the columns into ascending (hi, lo) order, in place when already ascending (the usual case: entrants come
- * from an ORDER BY). Otherwise an LSD radix sort on four 16-bit digits that carries the keys along, so every
- * pass reads sequentially: O(n), no comparator calls, no BigInt.
+ * from an ORDER BY), else with radixSort.
  */
 function sortColumns(
   hi: Uint32Array,
@@ -178,12 +177,46 @@ function sortColumns(
     sorted = ph < ch || (ph === ch && (lo[i - 1] as number) <= (lo[i] as number));
   }
   if (sorted) return [hi, lo, w];
-  if (!mayOverwrite) return sortColumns(Uint32Array.from(hi), Uint32Array.from(lo), w, true);
+  return radixSort(hi, lo, w, mayOverwrite);
+}
 
-  const RADIX = 0x10000;
-  // One histogram per digit, from a single read of the data.
+const RADIX = 0x10000;
+
+/**
+ * LSD radix sort on four 16-bit digits that carries ids and weights along, so every pass reads sequentially: O(n),
+ * no comparator calls, no BigInt. Each loop is its own small function: V8 then optimises it once and reuses it for
+ * every pass, instead of recompiling one large function (on-stack) as each new loop is reached without feedback.
+ */
+function radixSort(
+  hi: Uint32Array,
+  lo: Uint32Array,
+  w: Uint32Array,
+  mayOverwrite: boolean,
+): [Uint32Array, Uint32Array, Uint32Array] {
+  if (!mayOverwrite) return radixSort(Uint32Array.from(hi), Uint32Array.from(lo), Uint32Array.from(w), true);
+  const n = hi.length;
+  const counts = digitHistograms(hi, lo);
+  let src: [Uint32Array, Uint32Array, Uint32Array] = [hi, lo, w];
+  // The input columns are the caller's scratch (mayOverwrite), so the passes use them as buffers.
+  let dst: [Uint32Array, Uint32Array, Uint32Array] | undefined;
+  for (let pass = 0; pass < 4; pass++) {
+    const key = pass < 2 ? src[1] : src[0];
+    const shift = (pass & 1) * 16;
+    const base = pass * RADIX;
+    // A digit shared by everyone (e.g. the top bits of every Telegram id) cannot reorder anything.
+    if (counts[base + (((key[0] as number) >>> shift) & 0xffff)] === n) continue;
+    dst ??= [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
+    startOffsets(counts, base);
+    scatter(key, shift, counts, base, src, dst);
+    [src, dst] = [dst, src];
+  }
+  return src;
+}
+
+/** One histogram per digit (four of RADIX counts), from a single read of the data. */
+function digitHistograms(hi: Uint32Array, lo: Uint32Array): Uint32Array {
   const counts = new Uint32Array(4 * RADIX);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < hi.length; i++) {
     const l = lo[i] as number;
     const h = hi[i] as number;
     bump(counts, l & 0xffff);
@@ -191,58 +224,40 @@ function sortColumns(
     bump(counts, 2 * RADIX + (h & 0xffff));
     bump(counts, 3 * RADIX + (h >>> 16));
   }
-  let srcHi: Uint32Array = hi;
-  let srcLo: Uint32Array = lo;
-  let srcIdx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) srcIdx[i] = i;
-  let dstHi: Uint32Array = new Uint32Array(n);
-  let dstLo: Uint32Array = new Uint32Array(n);
-  let dstIdx = new Uint32Array(n);
-  for (let pass = 0; pass < 4; pass++) {
-    const base = pass * RADIX;
-    // A digit shared by everyone (e.g. the top bits of every Telegram id) cannot reorder anything.
-    if (counts[base + digitOf(pass, srcHi[0] as number, srcLo[0] as number)] === n) continue;
-    let at = 0;
-    for (let d = 0; d < RADIX; d++) {
-      const c = counts[base + d] as number;
-      counts[base + d] = at;
-      at += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const h = srcHi[i] as number;
-      const l = srcLo[i] as number;
-      const slot = base + digitOf(pass, h, l);
-      const to = counts[slot] as number;
-      counts[slot] = to + 1;
-      dstHi[to] = h;
-      dstLo[to] = l;
-      dstIdx[to] = srcIdx[i] as number;
-    }
-    // hi and lo are the caller's scratch columns (mayOverwrite), so they may be overwritten as buffers.
-    [srcHi, dstHi] = [dstHi, srcHi];
-    [srcLo, dstLo] = [dstLo, srcLo];
-    [srcIdx, dstIdx] = [dstIdx, srcIdx];
+  return counts;
+}
+
+/** Turns one digit's counts into the first output position of each digit value. */
+function startOffsets(counts: Uint32Array, base: number): void {
+  let at = 0;
+  for (let d = 0; d < RADIX; d++) {
+    const c = counts[base + d] as number;
+    counts[base + d] = at;
+    at += c;
   }
-  const weights = new Uint32Array(n);
-  for (let i = 0; i < n; i++) weights[i] = w[srcIdx[i] as number] as number;
-  return [srcHi, srcLo, weights];
+}
+
+/** One stable pass: entrant i goes to the next free position of its digit ((key >>> shift) & 0xffff). */
+function scatter(
+  key: Uint32Array,
+  shift: number,
+  counts: Uint32Array,
+  base: number,
+  [srcHi, srcLo, srcW]: readonly [Uint32Array, Uint32Array, Uint32Array],
+  [dstHi, dstLo, dstW]: readonly [Uint32Array, Uint32Array, Uint32Array],
+): void {
+  for (let i = 0; i < key.length; i++) {
+    const slot = base + (((key[i] as number) >>> shift) & 0xffff);
+    const to = counts[slot] as number;
+    counts[slot] = to + 1;
+    dstHi[to] = srcHi[i] as number;
+    dstLo[to] = srcLo[i] as number;
+    dstW[to] = srcW[i] as number;
+  }
 }
 
 function bump(counts: Uint32Array, at: number): void {
   counts[at] = (counts[at] as number) + 1;
-}
-
-function digitOf(pass: number, hi: number, lo: number): number {
-  switch (pass) {
-    case 0:
-      return lo & 0xffff;
-    case 1:
-      return lo >>> 16;
-    case 2:
-      return hi & 0xffff;
-    default:
-      return hi >>> 16;
-  }
 }
 
 function bad(message: string): DrawProtocolError {
