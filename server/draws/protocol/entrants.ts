@@ -41,6 +41,16 @@ export interface CanonicalColumns extends EntrantColumns {
  */
 export function freezeEntrants(entrants: readonly EntrantInput[]): FrozenEntrants {
   if (!Array.isArray(entrants)) throw bad('entrants must be an array');
+  const canonical = canonicalColumns(columnsOf(entrants), true);
+  const tree = buildMerkleTree(hashLeaves(canonical.idHi, canonical.idLo, canonical.weights));
+  return frozenFromColumns(canonical, tree);
+}
+
+// The hot loops of a freeze are small functions of their own: V8 compiles each once, instead of recompiling a
+// large function on-stack loop after loop (each new loop deoptimises it for lack of type feedback).
+
+/** Validated input columns from entrant objects, in input order. */
+function columnsOf(entrants: readonly EntrantInput[]): EntrantColumns {
   const n = entrants.length;
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);
@@ -71,9 +81,7 @@ export function freezeEntrants(entrants: readonly EntrantInput[]): FrozenEntrant
     }
     w[i] = weight;
   }
-  const canonical = canonicalColumns({ idHi: hi, idLo: lo, weights: w }, true);
-  const tree = buildMerkleTree(hashLeaves(canonical.idHi, canonical.idLo, canonical.weights));
-  return frozenFromColumns(canonical, tree);
+  return { idHi: hi, idLo: lo, weights: w };
 }
 
 /**
@@ -84,8 +92,17 @@ export function canonicalColumns(columns: EntrantColumns, scratch = false): Cano
   const { idHi, idLo, weights } = columns;
   const n = weights.length;
   if (idHi.length !== n || idLo.length !== n) throw bad('entrant columns differ in length');
+  const total = validatedTotal(idHi, idLo, weights);
+  const [sHi, sLo, sW] = sortColumns(idHi, idLo, weights, scratch);
+  const dup = firstDuplicate(sHi, sLo);
+  if (dup >= 0) throw bad(`duplicate user_id ${joinId(sHi[dup] as number, sLo[dup] as number).toString()}`);
+  return { idHi: sHi, idLo: sLo, weights: sW, totalWeight: total };
+}
+
+/** Checks ids and weights, and returns Σw (< 2^53). */
+function validatedTotal(idHi: Uint32Array, idLo: Uint32Array, weights: Uint32Array): number {
   let total = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < weights.length; i++) {
     const h = idHi[i] as number;
     const w = weights[i] as number;
     if (h >= 0x8000_0000 || (h === 0 && idLo[i] === 0)) {
@@ -96,13 +113,15 @@ export function canonicalColumns(columns: EntrantColumns, scratch = false): Cano
     total += w;
   }
   if (total >= Number.MAX_SAFE_INTEGER + 1) throw bad('total weight must be below 2^53');
-  const [sHi, sLo, sW] = sortColumns(idHi, idLo, weights, scratch);
-  for (let i = 1; i < n; i++) {
-    if (sHi[i] === sHi[i - 1] && sLo[i] === sLo[i - 1]) {
-      throw bad(`duplicate user_id ${joinId(sHi[i] as number, sLo[i] as number).toString()}`);
-    }
+  return total;
+}
+
+/** Index of the first id equal to the one before it in sorted columns (the smallest duplicate), or −1. */
+function firstDuplicate(hi: Uint32Array, lo: Uint32Array): number {
+  for (let i = 1; i < hi.length; i++) {
+    if (hi[i] === hi[i - 1] && lo[i] === lo[i - 1]) return i;
   }
-  return { idHi: sHi, idLo: sLo, weights: sW, totalWeight: total };
+  return -1;
 }
 
 /** Assembles frozen entrants from canonical columns and the Merkle tree over their leaves (built anywhere). */
