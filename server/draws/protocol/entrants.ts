@@ -41,6 +41,16 @@ export interface CanonicalColumns extends EntrantColumns {
  */
 export function freezeEntrants(entrants: readonly EntrantInput[]): FrozenEntrants {
   if (!Array.isArray(entrants)) throw bad('entrants must be an array');
+  const canonical = canonicalColumns(columnsOf(entrants), true);
+  const tree = buildMerkleTree(hashLeaves(canonical.idHi, canonical.idLo, canonical.weights));
+  return frozenFromColumns(canonical, tree);
+}
+
+// The hot loops of a freeze are small functions of their own: V8 compiles each once, instead of recompiling a
+// large function on-stack loop after loop (each new loop deoptimises it for lack of type feedback).
+
+/** Validated input columns from entrant objects, in input order. */
+function columnsOf(entrants: readonly EntrantInput[]): EntrantColumns {
   const n = entrants.length;
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);
@@ -71,9 +81,7 @@ export function freezeEntrants(entrants: readonly EntrantInput[]): FrozenEntrant
     }
     w[i] = weight;
   }
-  const canonical = canonicalColumns({ idHi: hi, idLo: lo, weights: w }, true);
-  const tree = buildMerkleTree(hashLeaves(canonical.idHi, canonical.idLo, canonical.weights));
-  return frozenFromColumns(canonical, tree);
+  return { idHi: hi, idLo: lo, weights: w };
 }
 
 /**
@@ -84,8 +92,17 @@ export function canonicalColumns(columns: EntrantColumns, scratch = false): Cano
   const { idHi, idLo, weights } = columns;
   const n = weights.length;
   if (idHi.length !== n || idLo.length !== n) throw bad('entrant columns differ in length');
+  const total = validatedTotal(idHi, idLo, weights);
+  const [sHi, sLo, sW] = sortColumns(idHi, idLo, weights, scratch);
+  const dup = firstDuplicate(sHi, sLo);
+  if (dup >= 0) throw bad(`duplicate user_id ${joinId(sHi[dup] as number, sLo[dup] as number).toString()}`);
+  return { idHi: sHi, idLo: sLo, weights: sW, totalWeight: total };
+}
+
+/** Checks ids and weights, and returns Σw (< 2^53). */
+function validatedTotal(idHi: Uint32Array, idLo: Uint32Array, weights: Uint32Array): number {
   let total = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < weights.length; i++) {
     const h = idHi[i] as number;
     const w = weights[i] as number;
     if (h >= 0x8000_0000 || (h === 0 && idLo[i] === 0)) {
@@ -96,13 +113,15 @@ export function canonicalColumns(columns: EntrantColumns, scratch = false): Cano
     total += w;
   }
   if (total >= Number.MAX_SAFE_INTEGER + 1) throw bad('total weight must be below 2^53');
-  const [sHi, sLo, sW] = sortColumns(idHi, idLo, weights, scratch);
-  for (let i = 1; i < n; i++) {
-    if (sHi[i] === sHi[i - 1] && sLo[i] === sLo[i - 1]) {
-      throw bad(`duplicate user_id ${joinId(sHi[i] as number, sLo[i] as number).toString()}`);
-    }
+  return total;
+}
+
+/** Index of the first id equal to the one before it in sorted columns (the smallest duplicate), or −1. */
+function firstDuplicate(hi: Uint32Array, lo: Uint32Array): number {
+  for (let i = 1; i < hi.length; i++) {
+    if (hi[i] === hi[i - 1] && lo[i] === lo[i - 1]) return i;
   }
-  return { idHi: sHi, idLo: sLo, weights: sW, totalWeight: total };
+  return -1;
 }
 
 /** Assembles frozen entrants from canonical columns and the Merkle tree over their leaves (built anywhere). */
@@ -161,8 +180,7 @@ function joinId(hi: number, lo: number): bigint {
 
 /**
  * Sorts the columns into ascending (hi, lo) order, in place when already ascending (the usual case: entrants come
- * from an ORDER BY). Otherwise an LSD radix sort on four 16-bit digits that carries the keys along, so every
- * pass reads sequentially: O(n), no comparator calls, no BigInt.
+ * from an ORDER BY), else with radixSort.
  */
 function sortColumns(
   hi: Uint32Array,
@@ -178,12 +196,46 @@ function sortColumns(
     sorted = ph < ch || (ph === ch && (lo[i - 1] as number) <= (lo[i] as number));
   }
   if (sorted) return [hi, lo, w];
-  if (!mayOverwrite) return sortColumns(Uint32Array.from(hi), Uint32Array.from(lo), w, true);
+  return radixSort(hi, lo, w, mayOverwrite);
+}
 
-  const RADIX = 0x10000;
-  // One histogram per digit, from a single read of the data.
+const RADIX = 0x10000;
+
+/**
+ * LSD radix sort on four 16-bit digits that carries ids and weights along, so every pass reads sequentially: O(n),
+ * no comparator calls, no BigInt. Each loop is its own small function: V8 then optimises it once and reuses it for
+ * every pass, instead of recompiling one large function (on-stack) as each new loop is reached without feedback.
+ */
+function radixSort(
+  hi: Uint32Array,
+  lo: Uint32Array,
+  w: Uint32Array,
+  mayOverwrite: boolean,
+): [Uint32Array, Uint32Array, Uint32Array] {
+  if (!mayOverwrite) return radixSort(Uint32Array.from(hi), Uint32Array.from(lo), Uint32Array.from(w), true);
+  const n = hi.length;
+  const counts = digitHistograms(hi, lo);
+  let src: [Uint32Array, Uint32Array, Uint32Array] = [hi, lo, w];
+  // The input columns are the caller's scratch (mayOverwrite), so the passes use them as buffers.
+  let dst: [Uint32Array, Uint32Array, Uint32Array] | undefined;
+  for (let pass = 0; pass < 4; pass++) {
+    const key = pass < 2 ? src[1] : src[0];
+    const shift = (pass & 1) * 16;
+    const base = pass * RADIX;
+    // A digit shared by everyone (e.g. the top bits of every Telegram id) cannot reorder anything.
+    if (counts[base + (((key[0] as number) >>> shift) & 0xffff)] === n) continue;
+    dst ??= [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
+    startOffsets(counts, base);
+    scatter(key, shift, counts, base, src, dst);
+    [src, dst] = [dst, src];
+  }
+  return src;
+}
+
+/** One histogram per digit (four of RADIX counts), from a single read of the data. */
+function digitHistograms(hi: Uint32Array, lo: Uint32Array): Uint32Array {
   const counts = new Uint32Array(4 * RADIX);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < hi.length; i++) {
     const l = lo[i] as number;
     const h = hi[i] as number;
     bump(counts, l & 0xffff);
@@ -191,58 +243,40 @@ function sortColumns(
     bump(counts, 2 * RADIX + (h & 0xffff));
     bump(counts, 3 * RADIX + (h >>> 16));
   }
-  let srcHi: Uint32Array = hi;
-  let srcLo: Uint32Array = lo;
-  let srcIdx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) srcIdx[i] = i;
-  let dstHi: Uint32Array = new Uint32Array(n);
-  let dstLo: Uint32Array = new Uint32Array(n);
-  let dstIdx = new Uint32Array(n);
-  for (let pass = 0; pass < 4; pass++) {
-    const base = pass * RADIX;
-    // A digit shared by everyone (e.g. the top bits of every Telegram id) cannot reorder anything.
-    if (counts[base + digitOf(pass, srcHi[0] as number, srcLo[0] as number)] === n) continue;
-    let at = 0;
-    for (let d = 0; d < RADIX; d++) {
-      const c = counts[base + d] as number;
-      counts[base + d] = at;
-      at += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const h = srcHi[i] as number;
-      const l = srcLo[i] as number;
-      const slot = base + digitOf(pass, h, l);
-      const to = counts[slot] as number;
-      counts[slot] = to + 1;
-      dstHi[to] = h;
-      dstLo[to] = l;
-      dstIdx[to] = srcIdx[i] as number;
-    }
-    // hi and lo are the caller's scratch columns (mayOverwrite), so they may be overwritten as buffers.
-    [srcHi, dstHi] = [dstHi, srcHi];
-    [srcLo, dstLo] = [dstLo, srcLo];
-    [srcIdx, dstIdx] = [dstIdx, srcIdx];
+  return counts;
+}
+
+/** Turns one digit's counts into the first output position of each digit value. */
+function startOffsets(counts: Uint32Array, base: number): void {
+  let at = 0;
+  for (let d = 0; d < RADIX; d++) {
+    const c = counts[base + d] as number;
+    counts[base + d] = at;
+    at += c;
   }
-  const weights = new Uint32Array(n);
-  for (let i = 0; i < n; i++) weights[i] = w[srcIdx[i] as number] as number;
-  return [srcHi, srcLo, weights];
+}
+
+/** One stable pass: entrant i goes to the next free position of its digit ((key >>> shift) & 0xffff). */
+function scatter(
+  key: Uint32Array,
+  shift: number,
+  counts: Uint32Array,
+  base: number,
+  [srcHi, srcLo, srcW]: readonly [Uint32Array, Uint32Array, Uint32Array],
+  [dstHi, dstLo, dstW]: readonly [Uint32Array, Uint32Array, Uint32Array],
+): void {
+  for (let i = 0; i < key.length; i++) {
+    const slot = base + (((key[i] as number) >>> shift) & 0xffff);
+    const to = counts[slot] as number;
+    counts[slot] = to + 1;
+    dstHi[to] = srcHi[i] as number;
+    dstLo[to] = srcLo[i] as number;
+    dstW[to] = srcW[i] as number;
+  }
 }
 
 function bump(counts: Uint32Array, at: number): void {
   counts[at] = (counts[at] as number) + 1;
-}
-
-function digitOf(pass: number, hi: number, lo: number): number {
-  switch (pass) {
-    case 0:
-      return lo & 0xffff;
-    case 1:
-      return lo >>> 16;
-    case 2:
-      return hi & 0xffff;
-    default:
-      return hi >>> 16;
-  }
 }
 
 function bad(message: string): DrawProtocolError {

@@ -1,7 +1,7 @@
 // Entrant Merkle tree of §2: leaf = H(0x00 ‖ u64be(user_id) ‖ u32be(w)), node = H(0x01 ‖ left ‖ right),
 // an unpaired last node moves up unchanged. Levels are flat Buffers of 32-byte hashes, one per level.
 import { DrawProtocolError } from './errors.ts';
-import { sha256, sha256Into } from './sha256.ts';
+import { levelHasher, sha256, type LevelHasher } from './sha256.ts';
 import { parseUserId, type UserIdInput } from './user-id.ts';
 
 export const HASH_BYTES = 32;
@@ -41,42 +41,36 @@ export function hashLeaf(userId: UserIdInput, weight: number): Buffer {
 }
 
 /**
- * Hashes all leaves into one Buffer (32 bytes each) from columnar input; ids are split into u32 halves so the
- * hot loop allocates no BigInt and no Buffer per entrant. Inputs must already be validated.
+ * Hashes all leaves into one Buffer (32 bytes each) from columnar input (ids split into u32 halves), a whole level
+ * per hasher call. Inputs must already be validated.
  */
-export function hashLeaves(idHi: Uint32Array, idLo: Uint32Array, weights: Uint32Array): Buffer {
+export function hashLeaves(
+  idHi: Uint32Array,
+  idLo: Uint32Array,
+  weights: Uint32Array,
+  hasher: LevelHasher = levelHasher(),
+): Buffer {
   const n = weights.length;
   const out = Buffer.allocUnsafe(n * HASH_BYTES);
-  const pre = Buffer.alloc(13);
-  pre[0] = LEAF_PREFIX;
-  for (let i = 0; i < n; i++) {
-    writeU32(pre, 1, idHi[i] as number);
-    writeU32(pre, 5, idLo[i] as number);
-    writeU32(pre, 9, weights[i] as number);
-    sha256Into(pre, out, i * HASH_BYTES);
-  }
+  hasher.leaves(idHi, idLo, weights, 0, n, out, 0);
   return out;
 }
 
-export function buildMerkleTree(leaves: Buffer): MerkleTree {
+export function buildMerkleTree(leaves: Buffer, hasher: LevelHasher = levelHasher()): MerkleTree {
   if (leaves.length % HASH_BYTES !== 0) {
     throw new DrawProtocolError('INVALID_ARGUMENT', 'leaves must be a whole number of 32-byte hashes');
   }
   const count = leaves.length / HASH_BYTES;
   const levels: Buffer[] = [leaves];
   if (count === 0) return { count, levels, root: Buffer.from(EMPTY_ROOT) };
-  const pair = Buffer.alloc(1 + 2 * HASH_BYTES);
-  pair[0] = NODE_PREFIX;
   let level = leaves;
   let size = count;
   while (size > 1) {
     const pairs = size >>> 1;
     const nextSize = size - pairs;
     const next = Buffer.allocUnsafe(nextSize * HASH_BYTES);
-    for (let p = 0; p < pairs; p++) {
-      level.copy(pair, 1, p * 2 * HASH_BYTES, (p + 1) * 2 * HASH_BYTES);
-      sha256Into(pair, next, p * HASH_BYTES);
-    }
+    // Pairs are adjacent in the level, so the level itself is the input: left ‖ right = 64 bytes at 64·p.
+    hasher.nodes(level, 0, pairs, next, 0);
     if (size & 1) level.copy(next, pairs * HASH_BYTES, (size - 1) * HASH_BYTES, size * HASH_BYTES);
     levels.push(next);
     level = next;
@@ -151,11 +145,4 @@ export function verifyInclusionProof(
 
 function parseHash(hex: string): Buffer | null {
   return typeof hex === 'string' && /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : null;
-}
-
-function writeU32(buf: Buffer, offset: number, value: number): void {
-  buf[offset] = value >>> 24;
-  buf[offset + 1] = (value >>> 16) & 0xff;
-  buf[offset + 2] = (value >>> 8) & 0xff;
-  buf[offset + 3] = value & 0xff;
 }

@@ -1,7 +1,9 @@
 // Freezing entrants: validation errors, canonical order (including the radix path and ids above 2^53).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   DrawProtocolError,
+  canonicalColumns,
   canonicalEntrantList,
   entrantUserId,
   findEntrantIndex,
@@ -126,6 +128,68 @@ describe('canonical order', () => {
     for (let i = 0; i < expected.length; i++) {
       expect(entrantUserId(frozen, i)).toBe(expected[i]?.user_id);
       expect(frozen.weights[i]).toBe(expected[i]?.weight);
+    }
+  });
+});
+
+describe('canonical order against a comparator sort', () => {
+  const joined = (h: number, l: number): bigint => (BigInt(h) << 32n) | BigInt(l);
+  // Ids from every radix digit range: tiny (one digit), Telegram-sized (three), up to 2^63 (all four).
+  const id = fc.oneof(
+    fc.bigInt({ min: 1n, max: 64n }),
+    fc.bigInt({ min: 1n, max: 1n << 34n }),
+    fc.bigInt({ min: 1n, max: (1n << 63n) - 1n }),
+  );
+
+  it('orders columns like a (hi, lo) comparator sort, weights following ids; duplicates fail on the smallest', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(id, fc.integer({ min: 1, max: 0x7fffffff })), { maxLength: 300 }),
+        fc.boolean(),
+        (rows, onlyTelegram) => {
+          const list = onlyTelegram ? rows.map(([u, w]) => [(u % (1n << 34n)) + 1n, w] as const) : rows;
+          const idHi = Uint32Array.from(list, ([u]) => Number(u >> 32n));
+          const idLo = Uint32Array.from(list, ([u]) => Number(u & 0xffffffffn));
+          const weights = Uint32Array.from(list, ([, w]) => w);
+          // The comparator the canonical order is defined by (§2: user_id ascending), on the same columns.
+          const order = list.map((_, i) => i);
+          order.sort((a, b) => {
+            const x = joined(idHi[a] ?? 0, idLo[a] ?? 0);
+            const y = joined(idHi[b] ?? 0, idLo[b] ?? 0);
+            return x < y ? -1 : x > y ? 1 : a - b;
+          });
+          const ids = order.map((i) => joined(idHi[i] ?? 0, idLo[i] ?? 0));
+          const dup = ids.find((u, i) => i > 0 && u === ids[i - 1]);
+          const total = weights.reduce((a, b) => a + b, 0);
+          if (dup !== undefined) {
+            expect(() => canonicalColumns({ idHi, idLo, weights })).toThrow(`duplicate user_id ${dup}`);
+            return;
+          }
+          if (total >= 2 ** 53) return;
+          const out = canonicalColumns({ idHi, idLo, weights });
+          expect(Array.from(out.idHi, (h, i) => joined(h, out.idLo[i] ?? 0))).toEqual(ids);
+          expect(Array.from(out.weights)).toEqual(order.map((i) => weights[i]));
+          expect(out.totalWeight).toBe(total);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps the order of 200 000 shuffled Telegram-sized ids (the radix sort at full width)', () => {
+    const n = 200_000;
+    const sortedIds = Array.from({ length: n }, (_, i) => 5_000_000_000 + i * 3);
+    const shuffled = [...sortedIds];
+    let seed = 42;
+    for (let i = n - 1; i > 0; i--) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const j = seed % (i + 1);
+      [shuffled[i], shuffled[j]] = [shuffled[j] as number, shuffled[i] as number];
+    }
+    const frozen = freezeEntrants(shuffled.map((u) => ({ user_id: u, weight: 1 + (u % 5) })));
+    for (let i = 0; i < n; i += 997) {
+      expect(entrantUserId(frozen, i)).toBe(BigInt(sortedIds[i] as number));
+      expect(frozen.weights[i]).toBe(1 + ((sortedIds[i] as number) % 5));
     }
   });
 });
