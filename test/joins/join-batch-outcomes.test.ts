@@ -5,13 +5,6 @@ import { applyJoinBatch, type JoinRequest } from '../../server/joins/joins.queri
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
-const ids: Record<'open' | 'ended' | 'finished' | 'closing' | 'small', string> = {
-  open: '',
-  ended: '',
-  finished: '',
-  closing: '',
-  small: '',
-};
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 async function giveaway(extra: string, values: string): Promise<string> {
@@ -22,14 +15,15 @@ async function giveaway(extra: string, values: string): Promise<string> {
   return rows[0]?.id ?? '';
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await db.pool.query(`INSERT INTO users (id) SELECT g FROM generate_series(1, 40) g`);
-  ids.open = await giveaway('', `now() + interval '1 hour', 7200, 1`);
-  ids.ended = await giveaway('', `now() - interval '1 second', 3600, 1`);
-  ids.finished = await giveaway(', status', `now() + interval '1 hour', 7200, 1, 'completed'`);
-  ids.closing = await giveaway(', closed_at', `now() + interval '1 hour', 7200, 1, now()`);
-  ids.small = await giveaway(', max_participants', `now() + interval '1 hour', 7200, 1, 2`);
+/** Fresh giveaways per test (tests run shuffled): one in each state the statement tells apart. */
+async function giveaways() {
+  const ids = {
+    open: await giveaway('', `now() + interval '1 hour', 7200, 1`),
+    ended: await giveaway('', `now() - interval '1 second', 3600, 1`),
+    finished: await giveaway(', status', `now() + interval '1 hour', 7200, 1, 'completed'`),
+    closing: await giveaway(', closed_at', `now() + interval '1 hour', 7200, 1, now()`),
+    small: await giveaway(', max_participants', `now() + interval '1 hour', 7200, 1, 2`),
+  };
   // Already in before the batch: user 2 in the open giveaway and in the finished one, user 3 in the small one.
   await db.pool.query(`INSERT INTO participants (giveaway_id, user_id) VALUES ($1, 2), ($2, 2), ($3, 3)`, [
     ids.open,
@@ -39,6 +33,12 @@ beforeAll(async () => {
   await db.pool.query(`UPDATE giveaways SET participants_count = 1 WHERE id = ANY($1::uuid[])`, [
     [ids.open, ids.finished, ids.small],
   ]);
+  return ids;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.pool.query(`INSERT INTO users (id) SELECT g FROM generate_series(1, 40) g`);
 });
 afterAll(async () => {
   await db?.drop();
@@ -46,6 +46,7 @@ afterAll(async () => {
 
 describe('join batch statement', () => {
   it('answers each request of a mixed batch by giveaway state, capacity, duplicates and membership', async () => {
+    const ids = await giveaways();
     const cases: Array<[JoinRequest, string]> = [
       [{ giveawayId: ids.open, userId: 4, source: 'socket' }, 'joined'],
       [{ giveawayId: ids.open, userId: 2, source: 'socket' }, 'already_joined'],
@@ -72,7 +73,8 @@ describe('join batch statement', () => {
     const { rows } = await db.pool.query<{ id: string; participants_count: number; actual: number }>(
       `SELECT g.id, g.participants_count,
               (SELECT count(*)::int FROM participants p WHERE p.giveaway_id = g.id) AS actual
-       FROM giveaways g ORDER BY g.id`,
+       FROM giveaways g WHERE g.id = ANY($1::uuid[])`,
+      [Object.values(ids)],
     );
     for (const row of rows) expect(row.participants_count).toBe(row.actual);
     const sources = await db.pool.query<{ user_id: string; source: string }>(
@@ -86,7 +88,38 @@ describe('join batch statement', () => {
     ]);
   });
 
+  it('answers already_joined, not joined, for a row a concurrent transaction inserted after the batch began', async () => {
+    const ids = await giveaways();
+    const other = await db.pool.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`INSERT INTO participants (giveaway_id, user_id) VALUES ($1, 8)`, [ids.open]);
+      // Blocked on the giveaway row (the other transaction's foreign-key lock) until it commits; its
+      // snapshot predates the commit, so it admits user 8 and finds the conflict only when inserting.
+      const batch = applyJoinBatch(db.pool, [
+        { giveawayId: ids.open, userId: 8, source: 'api' },
+        { giveawayId: ids.open, userId: 9, source: 'api' },
+      ]);
+      for (;;) {
+        const { rows } = await db.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if ((rows[0]?.n ?? 0) > 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await other.query('COMMIT');
+      expect(await batch).toEqual(['already_joined', 'joined']);
+    } finally {
+      other.release();
+    }
+  });
+
   it('answers an empty batch and a repeated batch without writing twice', async () => {
+    const ids = await giveaways();
+    expect(await applyJoinBatch(db.pool, [{ giveawayId: ids.open, userId: 4, source: 'api' }])).toEqual([
+      'joined',
+    ]);
     expect(await applyJoinBatch(db.pool, [])).toEqual([]);
     const again = await applyJoinBatch(db.pool, [{ giveawayId: ids.open, userId: 4, source: 'api' }]);
     expect(again).toEqual(['already_joined']);
