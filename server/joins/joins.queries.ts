@@ -32,12 +32,12 @@ WITH g AS MATERIALIZED (
 req AS MATERIALIZED (
   SELECT t.ord::int AS ord, t.giveaway_id, t.user_id, t.source, g.max_participants, g.participants_count,
     CASE
-      WHEN g.id IS NULL THEN 'not_found'
-      WHEN p.member THEN 'already_joined'
-      WHEN t.user_id = g.creator_id THEN 'creator'
-      WHEN NOT g.open THEN 'closed'
-      WHEN u.known IS NULL THEN 'not_found'
-    END AS verdict -- NULL: a candidate, admitted or full by its rank below
+      WHEN g.id IS NULL THEN 'n' -- not_found
+      WHEN p.member THEN 'a' -- already_joined
+      WHEN t.user_id = g.creator_id THEN 'x' -- creator
+      WHEN NOT g.open THEN 'c' -- closed
+      WHEN u.known IS NULL THEN 'n'
+    END AS verdict -- NULL: a candidate, admitted (j) or full (f) by its rank below
   FROM unnest($2::uuid[], $3::bigint[], $4::participant_source[]) WITH ORDINALITY
     AS t(giveaway_id, user_id, source, ord)
   LEFT JOIN g ON g.id = t.giveaway_id
@@ -85,14 +85,27 @@ lost AS (
   WHERE c.admit AND (SELECT count(*) FROM ins) < (SELECT count(*) FROM cand WHERE admit)
     AND NOT EXISTS (SELECT 1 FROM ins i WHERE i.giveaway_id = c.giveaway_id AND i.user_id = c.user_id)
 )
-SELECT ord, verdict AS outcome FROM req WHERE verdict IS NOT NULL
-UNION ALL
-SELECT c.ord, CASE
-    WHEN NOT c.pair_admitted THEN 'full'
-    WHEN c.admit AND NOT EXISTS (SELECT 1 FROM lost l WHERE l.giveaway_id = c.giveaway_id AND l.user_id = c.user_id)
-      THEN 'joined'
-    ELSE 'already_joined' END
-FROM cand c`;
+-- One row, one letter per request in request order (OUTCOME_BY_LETTER): no row per join to send and parse.
+SELECT string_agg(outcome, '' ORDER BY ord) AS outcomes FROM (
+  SELECT ord, verdict AS outcome FROM req WHERE verdict IS NOT NULL
+  UNION ALL
+  SELECT c.ord, CASE
+      WHEN NOT c.pair_admitted THEN 'f'
+      WHEN c.admit AND NOT EXISTS (SELECT 1 FROM lost l WHERE l.giveaway_id = c.giveaway_id AND l.user_id = c.user_id)
+        THEN 'j'
+      ELSE 'a' END
+  FROM cand c
+) o`;
+
+/** The statement's answer per request, one letter each. */
+const OUTCOME_BY_LETTER: Readonly<Record<string, JoinOutcome>> = {
+  j: 'joined',
+  a: 'already_joined',
+  c: 'closed',
+  f: 'full',
+  x: 'creator',
+  n: 'not_found',
+};
 
 /**
  * Array parameters as PostgreSQL array literals, built here rather than by pg's per-element escaping (a few
@@ -115,7 +128,7 @@ export async function applyJoinBatch(
 ): Promise<JoinOutcome[]> {
   if (requests.length === 0) return [];
   const giveawayIds = [...new Set(requests.map((r) => r.giveawayId))];
-  const { rows } = await client.query<{ ord: number; outcome: JoinOutcome }>({
+  const { rows } = await client.query<{ outcomes: string }>({
     name: 'join-batch',
     text: JOIN_BATCH,
     values: [
@@ -125,10 +138,10 @@ export async function applyJoinBatch(
       arrayLiteral(requests.map((r) => r.source)),
     ],
   });
-  const outcomes = new Array<JoinOutcome>(requests.length).fill('not_found');
-  // WITH ORDINALITY counts from 1.
-  for (const row of rows) outcomes[row.ord - 1] = row.outcome;
-  return outcomes;
+  const letters = rows[0]?.outcomes ?? '';
+  if (letters.length !== requests.length)
+    throw new Error(`Join batch answered ${letters.length} of ${requests.length}`);
+  return Array.from(letters, (letter) => OUTCOME_BY_LETTER[letter] ?? 'not_found');
 }
 
 export async function selectJoinGate(client: db.Queryable, giveawayId: string) {
