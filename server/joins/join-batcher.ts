@@ -65,7 +65,13 @@ export class JoinBatcher {
       return Promise.reject(toAppError(new Error('Connection terminated: join batcher stopped')));
     const lane = this.lanes[laneOf(request.giveawayId, this.lanes.length)] as Lane;
     return new Promise((resolve, reject) => {
-      lane.queue.push({ ...request, resolve, reject });
+      lane.queue.push({
+        giveawayId: request.giveawayId,
+        userId: request.userId,
+        source: request.source,
+        resolve,
+        reject,
+      });
       this.flushSoon(lane, lane.queue.length >= this.maxBatch ? 0 : this.maxDelayMs);
     });
   }
