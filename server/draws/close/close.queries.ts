@@ -6,8 +6,8 @@ import type * as s from 'zapatos/schema';
 import type pg from 'pg';
 import {
   columnsFromImages,
+  copyEntrantImages,
   copyEntrantRange,
-  insertEntrantImages,
   splitIdRange,
   type EntrantImages,
   type EntrantRangeReaders,
@@ -116,7 +116,7 @@ export async function freezeEntrantColumns(
   } else {
     ranges = [await copyEntrantRange(tx, giveawayId, { from: null, to: null })];
   }
-  const written = insertEntrantImages(tx, giveawayId, ranges);
+  const written = copyEntrantImages(tx, giveawayId, ranges);
   try {
     onRead(columnsFromImages(ranges));
   } catch (err) {

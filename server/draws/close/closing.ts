@@ -103,12 +103,14 @@ export class Closing {
   private freezer() {
     let building: Promise<FrozenEntrants> | undefined;
     const started = performance.now();
+    let readMs = NaN;
     return {
       deps: {
         jobs: this.deps.jobs,
         logger: this.log,
         readers: this.readers,
         onFrozen: (columns: EntrantColumns) => {
+          readMs = Math.round(performance.now() - started);
           building = this.deps.frozen.freeze(columns);
           // Nobody awaits it if the close rolls back: a failed build must not become an unhandled rejection.
           building.catch(() => undefined);
@@ -125,6 +127,7 @@ export class Closing {
               {
                 giveawayId,
                 entrants: frozen.count,
+                readMs,
                 closeMs: closedMs,
                 treeReadyMs: Math.round(performance.now() - started),
               },

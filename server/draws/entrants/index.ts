@@ -5,6 +5,7 @@ export { MerkleWorkers, merkleWorkers } from './merkle-workers.ts';
 export {
   ENTRANT_CHUNK,
   freezeEntrantRows,
+  copyEntrantImages,
   copyEntrantRange,
   insertEntrantChunks,
   insertEntrantImages,
@@ -17,6 +18,7 @@ export { parseEntrantArrays, sliceArrayText } from './pg-int-arrays.ts';
 export { EntrantRangeReaders, splitIdRange } from './entrant-ranges.ts';
 export {
   arrayImage,
+  chunkCopyPieces,
   chunkImages,
   columnsFromImages,
   entrantImages,

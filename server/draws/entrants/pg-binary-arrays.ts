@@ -143,6 +143,71 @@ export function chunkImages(
   return out;
 }
 
+/**
+ * The whole input of `COPY draw_entrant_chunks (giveaway_id, chunk, first_user_id, last_user_id, user_ids,
+ * weights) FROM STDIN (FORMAT binary)` for these ranges cut into chunks of `every`, as pieces to write in order:
+ * small headers, and the ranges' element bytes themselves (subarrays, not copies). Returns the pieces and how
+ * many chunks they hold.
+ */
+export function chunkCopyPieces(
+  giveawayId: string,
+  ranges: readonly EntrantImages[],
+  every: number,
+): { pieces: Buffer[]; chunks: number } {
+  if (!Number.isInteger(every) || every < 1) throw new Error('every must be a positive integer');
+  const uuid = Buffer.from(giveawayId.replace(/-/g, ''), 'hex');
+  if (uuid.length !== 16) throw new Error(`not a giveaway id: ${giveawayId}`);
+  const total = ranges.reduce((sum, r) => sum + r.count, 0);
+  const header = Buffer.alloc(19);
+  COPY_SIGNATURE.copy(header);
+  const pieces: Buffer[] = [header];
+  let range = 0;
+  let offset = 0; // elements of ranges[range] already taken
+  let chunk = 0;
+  for (let start = 0; start < total; start += every, chunk++) {
+    const n = Math.min(every, total - start);
+    const idPieces: Buffer[] = [];
+    const weightPieces: Buffer[] = [];
+    let first = 0n;
+    let last = 0n;
+    for (let filled = 0; filled < n;) {
+      const r = ranges[range] as EntrantImages;
+      const take = Math.min(n - filled, r.count - offset);
+      if (filled === 0) first = r.ids.readBigInt64BE(offset * ID_STRIDE + 4);
+      idPieces.push(r.ids.subarray(offset * ID_STRIDE, (offset + take) * ID_STRIDE));
+      weightPieces.push(r.weights.subarray(offset * WEIGHT_STRIDE, (offset + take) * WEIGHT_STRIDE));
+      filled += take;
+      offset += take;
+      if (filled === n) last = r.ids.readBigInt64BE((offset - 1) * ID_STRIDE + 4);
+      if (offset === r.count) {
+        range++;
+        offset = 0;
+      }
+    }
+    // Field count, then uuid, int4, int8, int8 (each after its length), then the id image's length and header.
+    const row = Buffer.alloc(2 + 20 + 8 + 12 + 12 + 4 + HEADER);
+    let at = row.writeInt16BE(6, 0);
+    at = row.writeInt32BE(16, at);
+    at += uuid.copy(row, at);
+    at = row.writeInt32BE(4, at);
+    at = row.writeInt32BE(chunk, at);
+    at = row.writeInt32BE(8, at);
+    at = row.writeBigInt64BE(first, at);
+    at = row.writeInt32BE(8, at);
+    at = row.writeBigInt64BE(last, at);
+    at = row.writeInt32BE(HEADER + n * ID_STRIDE, at);
+    writeImageHeader(row, at, INT8_OID, n);
+    const weightsHeader = Buffer.alloc(4 + HEADER);
+    weightsHeader.writeInt32BE(HEADER + n * WEIGHT_STRIDE, 0);
+    writeImageHeader(weightsHeader, 4, INT4_OID, n);
+    pieces.push(row, ...idPieces, weightsHeader, ...weightPieces);
+  }
+  const trailer = Buffer.alloc(2);
+  trailer.writeInt16BE(-1, 0);
+  pieces.push(trailer);
+  return { pieces, chunks: chunk };
+}
+
 /** Columns → the images PostgreSQL would send for them (tests, and storing columns built in memory). */
 export function imagesFromColumns(columns: EntrantColumns): EntrantImages {
   const n = columns.weights.length;
@@ -172,10 +237,15 @@ export function arrayImage(elementOid: number, body: Buffer, count: number): Buf
 
 function imageHeader(elementOid: number, n: number, stride: number): Buffer {
   const image = Buffer.allocUnsafe(HEADER + n * stride);
-  image.writeInt32BE(1, 0);
-  image.writeInt32BE(0, 4);
-  image.writeInt32BE(elementOid, 8);
-  image.writeInt32BE(n, 12);
-  image.writeInt32BE(1, 16);
+  writeImageHeader(image, 0, elementOid, n);
   return image;
+}
+
+/** ndim 1, no NULLs, the element type, n elements from index 1. */
+function writeImageHeader(out: Buffer, at: number, elementOid: number, n: number): void {
+  out.writeInt32BE(1, at);
+  out.writeInt32BE(0, at + 4);
+  out.writeInt32BE(elementOid, at + 8);
+  out.writeInt32BE(n, at + 12);
+  out.writeInt32BE(1, at + 16);
 }
