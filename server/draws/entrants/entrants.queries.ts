@@ -132,15 +132,17 @@ export async function copyEntrantRange(
   range: IdRange,
 ): Promise<EntrantImages> {
   if (!UUID.test(giveawayId)) throw new Error(`not a giveaway id: ${giveawayId}`);
-  const from = range.from === null ? '' : `AND p.user_id >= ${BigInt(range.from).toString()}`;
-  const to = range.to === null ? '' : `AND p.user_id < ${BigInt(range.to).toString()}`;
+  const bound = (column: string) =>
+    (range.from === null ? '' : ` AND ${column} >= ${BigInt(range.from).toString()}`) +
+    (range.to === null ? '' : ` AND ${column} < ${BigInt(range.to).toString()}`);
   const stream = client.query(
     copyTo(`COPY (
       SELECT array_agg(user_id), array_agg(weight) FROM (
         SELECT p.user_id, LEAST(1 + COALESCE(t.count, 0)::bigint, 2147483647)::int AS weight
         FROM participants p
-        LEFT JOIN tickets t ON t.giveaway_id = p.giveaway_id AND t.user_id = p.user_id
-        WHERE p.giveaway_id = '${giveawayId}' ${from} ${to}
+        -- The range on tickets too: the merge join would otherwise walk tickets_user_idx from its start.
+        LEFT JOIN tickets t ON t.giveaway_id = p.giveaway_id AND t.user_id = p.user_id${bound('t.user_id')}
+        WHERE p.giveaway_id = '${giveawayId}'${bound('p.user_id')}
         ORDER BY p.user_id
       ) frozen
     ) TO STDOUT (FORMAT binary)`),
