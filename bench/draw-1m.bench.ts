@@ -25,6 +25,8 @@ db.pool.on('error', () => undefined);
 interface Run {
   /** ends_at → giveaway:drawn received. */
   endToEndMs: number;
+  /** Close start → the frozen list read and decoded (the tree starts there). */
+  readMs: number;
   /** Close transaction (read + insert of the frozen list; the tree builds meanwhile). */
   closeMs: number;
   /** Close start → Merkle tree ready. */
@@ -79,6 +81,7 @@ report({
   unit: 'ms',
   ...(N === 1_000_000 ? { target: TARGET_MS, better: 'lower' as const } : {}),
   detail: {
+    'read ms': median.readMs,
     'close tx ms': median.closeMs,
     'tree ready ms': median.treeReadyMs,
     'plan ms': median.planMs,
@@ -125,6 +128,7 @@ async function drawOnce(srv: ServerHandle, run: number): Promise<Run> {
     const draw = logs.find((l) => l.msg === 'Draw run timing' && l.giveawayId === id) ?? {};
     const result: Run = {
       endToEndMs: Math.round(at - endsAt),
+      readMs: Number(close.readMs ?? NaN),
       closeMs: Number(close.closeMs ?? NaN),
       treeReadyMs: Number(close.treeReadyMs ?? NaN),
       planMs: Number(draw.planMs ?? NaN),

@@ -2,10 +2,11 @@
 // and mark the giveaway closed, then either queue its draw (status `drawing` when it waits for a drand round)
 // or, with a custom requirement, hand it to the creator (pending) with a notification job in the same
 // transaction.
-import type * as db from 'zapatos/db';
+import type pg from 'pg';
 import { MANUAL_WINNERS_WINDOW_MS, assertTransition } from '../../giveaways/index.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { JobEnqueuer } from '../ports/index.ts';
+import type { EntrantRangeReaders } from '../entrants/index.ts';
 import { createCommitment, hasCommitment } from '../commitment/index.ts';
 import type { EntrantColumns } from '../protocol/index.ts';
 import {
@@ -25,10 +26,12 @@ export type ClosedAs = 'drawing' | 'pending';
  * ends_at has passed, and the row lock plus closed_at stop a join statement that was already waiting.
  */
 export async function closeLockedGiveaway(
-  tx: db.Queryable,
+  tx: pg.ClientBase,
   deps: {
     jobs: JobEnqueuer;
     logger: Logger;
+    /** Reads a large list in id ranges at once, in this transaction's snapshot. */
+    readers?: EntrantRangeReaders;
     /** The frozen columns, as soon as they are read (the insert still runs): the tree can start. */
     onFrozen?: (columns: EntrantColumns) => void;
   },
@@ -39,7 +42,12 @@ export async function closeLockedGiveaway(
     deps.logger.warn({ giveawayId: giveaway.id }, 'No draw commitment at close; committing now');
     await createCommitment(tx, giveaway.id);
   }
-  const frozen = await freezeEntrantColumns(tx, giveaway.id, (columns) => deps.onFrozen?.(columns));
+  const frozen = await freezeEntrantColumns(
+    tx,
+    giveaway.id,
+    (columns) => deps.onFrozen?.(columns),
+    deps.readers && { readers: deps.readers, participants: giveaway.participantsCount },
+  );
   // Nobody to pick by hand: a custom requirement changes nothing, the draw completes with no winners.
   const manual = frozen > 0 && (await hasCustomRequirement(tx, giveaway.id));
   const beacon = !manual && (await selectBeaconRound(tx, giveaway.id)) !== null;

@@ -3,7 +3,15 @@
 // so every id is converted with Number() here, at the boundary.
 import * as db from 'zapatos/db';
 import type * as s from 'zapatos/schema';
-import { insertEntrantChunks, parseEntrantArrays } from '../entrants/index.ts';
+import type pg from 'pg';
+import {
+  columnsFromImages,
+  copyEntrantImages,
+  copyEntrantRange,
+  splitIdRange,
+  type EntrantImages,
+  type EntrantRangeReaders,
+} from '../entrants/index.ts';
 import type { EntrantColumns } from '../protocol/index.ts';
 
 export type GiveawayStatus = s.giveaway_status;
@@ -14,6 +22,8 @@ export interface LockedGiveaway {
   status: GiveawayStatus;
   creatorId: number;
   winnersCount: number;
+  /** The live counter: how large the list about to be frozen is, roughly. */
+  participantsCount: number;
   closedAt: Date | null;
   /** ends_at <= now() by the database clock. */
   due: boolean;
@@ -26,13 +36,14 @@ interface LockedRow {
   status: GiveawayStatus;
   creator_id: string;
   winners_count: number;
+  participants_count: number;
   closed_at: Date | null;
   due: boolean;
   fallback_due: boolean;
 }
 
 const lockedColumns = (windowMs: number) => db.sql`
-  id, status, creator_id, winners_count, closed_at, ends_at <= now() AS due,
+  id, status, creator_id, winners_count, participants_count, closed_at, ends_at <= now() AS due,
   (status = 'pending' AND pending_since <= now() - make_interval(secs => ${db.param(windowMs / 1000)}))
     AS fallback_due`;
 
@@ -41,6 +52,7 @@ const toLocked = (r: LockedRow): LockedGiveaway => ({
   status: r.status,
   creatorId: Number(r.creator_id),
   winnersCount: r.winners_count,
+  participantsCount: r.participants_count,
   closedAt: r.closed_at,
   due: r.due,
   fallbackDue: r.fallback_due,
@@ -71,35 +83,42 @@ export async function lockNextDueGiveaway(
   return rows[0] && toLocked(rows[0]);
 }
 
+/** Lists shorter than this are read by the close transaction itself: extra connections would cost more. */
+export const RANGED_READ_MIN = 50_000;
+
 /**
- * Freezes the entrants as closing does: one read of participants and tickets as two aggregated arrays in
- * canonical order, then one insert of exactly that text cut into chunks (draw_entrant_chunks: 16 rows for 1M
- * entrants, not 1M rows and index entries; nothing is re-encoded). `onRead` gets the decoded columns while the
- * insert still runs, so the Merkle tree is built during the write rather than after a second read. Returns how
- * many were frozen.
+ * Freezes the entrants as closing does: the list is read in canonical order as binary array images (id ranges
+ * read at once by `readers`, each in the close transaction's exported snapshot, when the giveaway counts many
+ * participants; one range on `tx` otherwise), then stored from those same bytes cut into chunks
+ * (draw_entrant_chunks: 16 rows for 1M entrants, not 1M rows and index entries). `onRead` gets the decoded
+ * columns while the insert still runs, so the Merkle tree is built during the write rather than after a second
+ * read. Returns how many were frozen.
  */
 export async function freezeEntrantColumns(
-  tx: db.Queryable,
+  tx: pg.ClientBase,
   giveawayId: string,
   onRead: (columns: EntrantColumns) => void,
+  ranged?: { readers: EntrantRangeReaders; participants: number },
 ): Promise<number> {
-  const read = db.sql`
-    SELECT array_agg(user_id)::text AS ids, array_agg(weight)::text AS weights FROM (
-      SELECT p.user_id, LEAST(1 + COALESCE(t.count, 0)::bigint, 2147483647)::int AS weight
-      FROM participants p
-      LEFT JOIN tickets t ON t.giveaway_id = p.giveaway_id AND t.user_id = p.user_id
-      WHERE p.giveaway_id = ${db.param(giveawayId)}
-      ORDER BY p.user_id
-    ) frozen`.compile();
-  const result = await tx.query<[string | null, string | null]>({ ...read, rowMode: 'array' });
-  const [ids, weights] = result.rows[0] ?? [null, null];
-  if (ids === null || weights === null) {
-    onRead(parseEntrantArrays('{}', '{}'));
-    return 0;
+  let ranges: EntrantImages[];
+  if (ranged && ranged.readers.parts > 1 && ranged.participants >= RANGED_READ_MIN) {
+    // The snapshot is taken with the giveaway row locked: it holds every join that committed before the lock.
+    const [snap] = await db.sql<db.SQL, Array<{ snapshot: string; min: string | null; max: string | null }>>`
+      SELECT pg_export_snapshot() AS snapshot,
+        (SELECT min(user_id) FROM participants WHERE giveaway_id = ${db.param(giveawayId)}) AS min,
+        (SELECT max(user_id) FROM participants WHERE giveaway_id = ${db.param(giveawayId)}) AS max`.run(tx);
+    if (!snap) throw new Error('pg_export_snapshot returned no row');
+    const split =
+      snap.min === null || snap.max === null
+        ? [{ from: null, to: null }]
+        : splitIdRange(BigInt(snap.min), BigInt(snap.max), ranged.readers.parts);
+    ranges = await ranged.readers.read(giveawayId, snap.snapshot, split);
+  } else {
+    ranges = [await copyEntrantRange(tx, giveawayId, { from: null, to: null })];
   }
-  const written = insertEntrantChunks(tx, giveawayId, ids, weights);
+  const written = copyEntrantImages(tx, giveawayId, ranges);
   try {
-    onRead(parseEntrantArrays(ids, weights));
+    onRead(columnsFromImages(ranges));
   } catch (err) {
     // The insert is already queued on this connection; let it settle before the transaction is rolled back.
     await written.catch(() => undefined);

@@ -7,7 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { JobEnqueuer } from '../ports/index.ts';
 import { commitEntrants } from '../commitment/index.ts';
-import type { FrozenEntrantsStore } from '../entrants/index.ts';
+import { EntrantRangeReaders, type FrozenEntrantsStore } from '../entrants/index.ts';
 import type { EntrantColumns, FrozenEntrants } from '../protocol/index.ts';
 import { closeLockedGiveaway, type ClosedAs } from './close-giveaway.ts';
 import { activateScheduled, lockGiveaway, lockNextDueGiveaway, startFallbackDraws } from './close.queries.ts';
@@ -19,6 +19,8 @@ export interface ClosingDeps {
   frozen: FrozenEntrantsStore;
   /** How long a pending giveaway waits for manual winners before its fallback draw. */
   manualWindowMs: number;
+  /** Id ranges a large list is read in at once, each on its own connection (default 4; 1 reads it whole). */
+  readParts?: number;
 }
 
 /** Where a giveaway stands after closeGiveaway: `drawing` means its draw is queued (or running elsewhere). */
@@ -33,9 +35,16 @@ export interface CloseReport {
 
 export class Closing {
   private readonly log: Logger;
+  private readonly readers: EntrantRangeReaders;
 
   constructor(private readonly deps: ClosingDeps) {
     this.log = deps.logger;
+    this.readers = new EntrantRangeReaders(deps.pool, deps.readParts ?? 4);
+  }
+
+  /** Closes the range readers' connections (they also end on their own once idle). */
+  async stop(): Promise<void> {
+    await this.readers.end();
   }
 
   /** Closes one giveaway now if it is due. */
@@ -94,11 +103,14 @@ export class Closing {
   private freezer() {
     let building: Promise<FrozenEntrants> | undefined;
     const started = performance.now();
+    let readMs = NaN;
     return {
       deps: {
         jobs: this.deps.jobs,
         logger: this.log,
+        readers: this.readers,
         onFrozen: (columns: EntrantColumns) => {
+          readMs = Math.round(performance.now() - started);
           building = this.deps.frozen.freeze(columns);
           // Nobody awaits it if the close rolls back: a failed build must not become an unhandled rejection.
           building.catch(() => undefined);
@@ -115,6 +127,7 @@ export class Closing {
               {
                 giveawayId,
                 entrants: frozen.count,
+                readMs,
                 closeMs: closedMs,
                 treeReadyMs: Math.round(performance.now() - started),
               },

@@ -3,7 +3,16 @@
 // and last id. Readers take the list whole, in order, as arrays (no row per entrant anywhere), a keyset page of it
 // (binary search inside the chunk that holds the cursor), or test a few ids for membership the same way.
 import * as db from 'zapatos/db';
+import type pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { EntrantColumns } from '../protocol/index.ts';
+import {
+  chunkCopyPieces,
+  chunkImages,
+  entrantImages,
+  parseCopyBinaryRow,
+  type EntrantImages,
+} from './pg-binary-arrays.ts';
 import { parseEntrantArrays, sliceArrayText } from './pg-int-arrays.ts';
 
 /**
@@ -46,6 +55,114 @@ export async function insertEntrantChunks(
     )
     SELECT COALESCE(sum(n), 0)::int AS n FROM written`.run(client);
   return counted?.n ?? 0;
+}
+
+/**
+ * Stores a frozen list given as the array images of its ranges in canonical order, cut into chunks of
+ * `chunkSize` as binary bind parameters (array_recv: no decimal text to write or parse). One statement; returns
+ * how many entrants.
+ */
+export async function insertEntrantImages(
+  client: db.Queryable,
+  giveawayId: string,
+  ranges: readonly EntrantImages[],
+  chunkSize = ENTRANT_CHUNK,
+): Promise<number> {
+  const chunks = chunkImages(ranges, chunkSize);
+  if (chunks.length === 0) return 0;
+  // A Buffer parameter goes out in binary format; the casts give PostgreSQL the type whose recv reads it.
+  const rows = chunks.map(
+    (c, i) => db.sql`(${db.param(i)}::int, ${db.param(c.ids)}::bigint[], ${db.param(c.weights)}::int[])`,
+  );
+  const [counted] = await db.sql<db.SQL, Array<{ n: number }>>`
+    WITH written AS (
+      INSERT INTO draw_entrant_chunks (giveaway_id, chunk, first_user_id, last_user_id, user_ids, weights)
+      SELECT ${db.param(giveawayId)}, c.chunk, c.ids[1], c.ids[cardinality(c.ids)], c.ids, c.weights
+      FROM (VALUES ${db.mapWithSeparator(rows, db.sql`, `, (r) => r)}) AS c(chunk, ids, weights)
+      RETURNING cardinality(weights) AS n
+    )
+    SELECT COALESCE(sum(n), 0)::int AS n FROM written`.run(client);
+  return counted?.n ?? 0;
+}
+
+/**
+ * insertEntrantImages through COPY's binary input: the ranges' element bytes go to the socket as they are
+ * (pg's bind would first copy 20 MB of parameters for 1M entrants into one growing buffer), and PostgreSQL
+ * reads the rows without parsing an INSERT. Resolves with how many entrants once the server took them all.
+ */
+export async function copyEntrantImages(
+  client: pg.ClientBase,
+  giveawayId: string,
+  ranges: readonly EntrantImages[],
+  chunkSize = ENTRANT_CHUNK,
+): Promise<number> {
+  const { pieces, chunks } = chunkCopyPieces(giveawayId, ranges, chunkSize);
+  if (chunks === 0) return 0;
+  const stream = client.query(
+    copyFrom(`COPY draw_entrant_chunks (giveaway_id, chunk, first_user_id, last_user_id, user_ids, weights)
+      FROM STDIN (FORMAT binary)`),
+  );
+  await new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+    for (const piece of pieces) stream.write(piece);
+    stream.end();
+  });
+  if (stream.rowCount !== chunks) throw new Error(`COPY wrote ${stream.rowCount} chunks of ${chunks}`);
+  return ranges.reduce((sum, r) => sum + r.count, 0);
+}
+
+/** A range of user ids, from inclusive to exclusive; null leaves that side open. */
+export interface IdRange {
+  from: bigint | null;
+  to: bigint | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SNAPSHOT = /^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i;
+
+/**
+ * The entrants of one id range as closing freezes them (weight = 1 + granted tickets, ascending ids), read as
+ * array images through COPY's binary format: node-pg would decode a binary result column as UTF-8 text. COPY
+ * takes no bind parameters, so the values are checked and written as literals.
+ */
+export async function copyEntrantRange(
+  client: pg.ClientBase,
+  giveawayId: string,
+  range: IdRange,
+): Promise<EntrantImages> {
+  if (!UUID.test(giveawayId)) throw new Error(`not a giveaway id: ${giveawayId}`);
+  const bound = (column: string) =>
+    (range.from === null ? '' : ` AND ${column} >= ${BigInt(range.from).toString()}`) +
+    (range.to === null ? '' : ` AND ${column} < ${BigInt(range.to).toString()}`);
+  const stream = client.query(
+    copyTo(`COPY (
+      SELECT array_agg(user_id), array_agg(weight) FROM (
+        SELECT p.user_id, LEAST(1 + COALESCE(t.count, 0)::bigint, 2147483647)::int AS weight
+        FROM participants p
+        -- The range on tickets too: the merge join would otherwise walk tickets_user_idx from its start.
+        LEFT JOIN tickets t ON t.giveaway_id = p.giveaway_id AND t.user_id = p.user_id${bound('t.user_id')}
+        WHERE p.giveaway_id = '${giveawayId}'${bound('p.user_id')}
+        ORDER BY p.user_id
+      ) frozen
+    ) TO STDOUT (FORMAT binary)`),
+  );
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part as Buffer);
+  const [ids, weights] = parseCopyBinaryRow(Buffer.concat(parts));
+  return entrantImages(ids ?? null, weights ?? null);
+}
+
+/** Starts a read-only transaction that sees exactly what the exporting one saw (pg_export_snapshot). */
+export async function beginSnapshotRead(client: pg.ClientBase, snapshot: string): Promise<void> {
+  if (!SNAPSHOT.test(snapshot)) throw new Error(`not a snapshot id: ${snapshot}`);
+  await client.query(
+    `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`,
+  );
+}
+
+export async function endSnapshotRead(client: pg.ClientBase): Promise<void> {
+  await client.query('COMMIT');
 }
 
 /**

@@ -5,10 +5,25 @@ export { MerkleWorkers, merkleWorkers } from './merkle-workers.ts';
 export {
   ENTRANT_CHUNK,
   freezeEntrantRows,
+  copyEntrantImages,
+  copyEntrantRange,
   insertEntrantChunks,
+  insertEntrantImages,
   readEntrantColumns,
   selectEntrantColumns,
   selectFrozenEntrants,
   selectFrozenMembers,
 } from './entrants.queries.ts';
 export { parseEntrantArrays, sliceArrayText } from './pg-int-arrays.ts';
+export { EntrantRangeReaders, splitIdRange } from './entrant-ranges.ts';
+export {
+  arrayImage,
+  chunkCopyPieces,
+  chunkImages,
+  columnsFromImages,
+  entrantImages,
+  imagesFromColumns,
+  parseCopyBinaryRow,
+  type EntrantImages,
+} from './pg-binary-arrays.ts';
+export type { IdRange } from './entrants.queries.ts';

@@ -11,6 +11,7 @@ import { selectDrawInputs, selectDrawRequirements, selectPickDecisions } from '.
 import { decideEligibility } from './eligibility.ts';
 import type { FrozenEntrantsStore } from '../entrants/index.ts';
 import { PickOrder } from './pick-order.ts';
+import { SubjectBatch } from './subject-batch.ts';
 import { walkPicks } from './pick-walk.ts';
 import {
   buildProofBundle,
@@ -66,6 +67,7 @@ export async function planDraw(deps: PlanDeps, giveawayId: string, signal: Abort
       recorded: await selectPickDecisions(deps.pool, giveawayId),
       retryDelaysMs: deps.checkRetryDelaysMs,
       signal,
+      subjects: new SubjectBatch(deps.pool),
     };
     const walk = await walkPicks<number>({
       next: () => {
@@ -73,7 +75,10 @@ export async function planDraw(deps: PlanDeps, giveawayId: string, signal: Abort
         return id === null ? null : Number(id);
       },
       needed,
-      concurrency: deps.checkConcurrency,
+      // Without requirements a check is one row lookup, batched: every pick still needed can be in flight.
+      // With them each pick asks Telegram, whose rate the configured concurrency respects.
+      concurrency:
+        requirements.length === 0 ? Math.max(deps.checkConcurrency, needed) : deps.checkConcurrency,
       decide: (userId) => decideEligibility(eligibility, userId),
     });
     exclusions = walk.exclusions;

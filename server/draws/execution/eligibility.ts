@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import type { RequirementsEvaluator, StoredRequirement } from '../ports/index.ts';
 import { recordPickDecision, selectSubject, type PickDecision } from './execution.queries.ts';
+import type { SubjectBatch } from './subject-batch.ts';
 
 /** Published when a pick's requirements stayed undecidable through every retry (e.g. Telegram down). */
 export const CHECK_UNAVAILABLE = 'check_unavailable';
@@ -21,13 +22,15 @@ export interface EligibilityOptions {
   /** Waits between attempts while an answer is unknown; its length is the number of retries. */
   retryDelaysMs: readonly number[];
   signal: AbortSignal;
+  /** Looks the picks' users up together (one query for all the picks in flight) instead of one by one. */
+  subjects?: SubjectBatch;
 }
 
 export async function decideEligibility(opts: EligibilityOptions, userId: number): Promise<PickDecision> {
   const known = opts.recorded.get(userId);
   if (known) return known;
   opts.signal.throwIfAborted();
-  const subject = await selectSubject(opts.pool, userId);
+  const subject = await (opts.subjects ? opts.subjects.get(userId) : selectSubject(opts.pool, userId));
   // Without requirements only existence is checked; a pass is then not worth a write per winner.
   if (subject && opts.requirements.length === 0) return { eligible: true, reason: null };
   const decision = subject

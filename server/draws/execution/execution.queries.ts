@@ -159,6 +159,23 @@ export async function selectSubject(client: db.Queryable, userId: number): Promi
   return row && { userId: Number(row.id), isPremium: row.is_premium, walletAddress: row.wallet_address };
 }
 
+/** selectSubject for many users in one query: the ones that exist, by id. */
+export async function selectSubjects(
+  client: db.Queryable,
+  userIds: readonly number[],
+): Promise<Map<number, CheckSubject>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .select('users', { id: db.conditions.isIn(userIds) }, { columns: ['id', 'is_premium', 'wallet_address'] })
+    .run(client);
+  return new Map(
+    rows.map((row) => [
+      Number(row.id),
+      { userId: Number(row.id), isPremium: row.is_premium, walletAddress: row.wallet_address },
+    ]),
+  );
+}
+
 /** Milliseconds until the next thing the scheduler must act on (may be ≤ 0), or null when nothing is due. */
 export async function selectNextDueInMs(client: db.Queryable, windowMs: number): Promise<number | null> {
   const rows = await db.sql<db.SQL, Array<{ ms: number | null }>>`

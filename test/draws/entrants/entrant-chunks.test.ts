@@ -1,8 +1,10 @@
 // Frozen lists stored as chunks of the canonical list (migration 0010): pages, id lookups and whole reads give the
 // same answers at every chunk boundary as a row per entrant did; a list longer than one chunk is cut the same way
-// by the close (the text it read) and by the import (SQL alone); deleting the giveaway deletes its chunks.
+// by the close (the images it read, whole or in id ranges) and by the import (SQL alone); deleting the giveaway
+// deletes its chunks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freezeEntrantColumns } from '../../../server/draws/close/close.queries.ts';
+import { EntrantRangeReaders } from '../../../server/draws/entrants/entrant-ranges.ts';
 import {
   ENTRANT_CHUNK,
   freezeEntrantRows,
@@ -177,6 +179,35 @@ describe('a list longer than one chunk', () => {
     } finally {
       await client.query('ROLLBACK');
       client.release();
+    }
+  });
+
+  it('is cut the same way when read in id ranges at once, chunks spanning ranges', async () => {
+    const closed = await chunkRows(giveawayId);
+    const readers = new EntrantRangeReaders(db.pool, 3);
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('DELETE FROM draw_entrant_chunks WHERE giveaway_id = $1', [giveawayId]);
+      let ranged: EntrantColumns | undefined;
+      const frozen = await freezeEntrantColumns(client, giveawayId, (c) => (ranged = c), {
+        readers,
+        participants: n,
+      });
+      expect(frozen).toBe(n);
+      expect(ranged && idsOf(ranged)).toEqual(people);
+      expect(Array.from(ranged?.weights ?? [])).toEqual(Array.from(read?.weights ?? []));
+      const again = await client.query(
+        `SELECT chunk, first_user_id AS first, last_user_id AS last, cardinality(user_ids) AS n,
+           md5(user_ids::text || '/' || weights::text) AS digest
+         FROM draw_entrant_chunks WHERE giveaway_id = $1 ORDER BY chunk`,
+        [giveawayId],
+      );
+      expect(again.rows).toEqual(closed);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+      await readers.end();
     }
   });
 

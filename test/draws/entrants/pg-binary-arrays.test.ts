@@ -1,0 +1,159 @@
+// The binary codec of frozen lists: columns survive PostgreSQL's array image format both ways, chunks cut from
+// ranges are the chunks of the whole list wherever the range borders fall, malformed images and COPY outputs are
+// refused, and id ranges cover every id exactly once.
+import { describe, expect, it } from 'vitest';
+import {
+  INT4_OID,
+  INT8_OID,
+  arrayImage,
+  arrayImageElements,
+  chunkImages,
+  columnsFromImages,
+  entrantImages,
+  imagesFromColumns,
+  parseCopyBinaryRow,
+  type EntrantImages,
+} from '../../../server/draws/entrants/pg-binary-arrays.ts';
+import { splitIdRange } from '../../../server/draws/entrants/entrant-ranges.ts';
+import type { EntrantColumns } from '../../../server/draws/protocol/index.ts';
+
+function columnsOf(ids: bigint[], weights: number[]): EntrantColumns {
+  return {
+    idHi: Uint32Array.from(ids, (id) => Number(id >> 32n)),
+    idLo: Uint32Array.from(ids, (id) => Number(id & 0xffffffffn)),
+    weights: Uint32Array.from(weights),
+  };
+}
+const plain = (c: EntrantColumns) => ({
+  idHi: Array.from(c.idHi),
+  idLo: Array.from(c.idLo),
+  weights: Array.from(c.weights),
+});
+/** The images as PostgreSQL sends them for the given columns (array_send). */
+function sent(c: EntrantColumns): { ids: Buffer; weights: Buffer } {
+  const e = imagesFromColumns(c);
+  return { ids: arrayImage(INT8_OID, e.ids, e.count), weights: arrayImage(INT4_OID, e.weights, e.count) };
+}
+function slice(images: EntrantImages, from: number, to: number): EntrantImages {
+  return {
+    count: to - from,
+    ids: images.ids.subarray(from * 12, to * 12),
+    weights: images.weights.subarray(from * 8, to * 8),
+  };
+}
+
+const ids = [1n, 5_000_000_007n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n + 1n, 2n ** 63n - 1n];
+const weights = [1, 2, 3, 4, 2_147_483_647, 1];
+
+describe('array images', () => {
+  it('decode back to the columns they were made of, ids past 2^32 and 2^53 included', () => {
+    const c = columnsOf(ids, weights);
+    const { ids: i, weights: w } = sent(c);
+    const decoded = columnsFromImages([entrantImages(i, w)]);
+    expect(plain(decoded)).toEqual(plain(c));
+    expect(decoded.weights.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('read NULL and the empty array (no dimensions) as no entrants', () => {
+    const empty = sent(columnsOf([], []));
+    expect(empty.ids).toHaveLength(12);
+    expect(entrantImages(empty.ids, empty.weights).count).toBe(0);
+    expect(entrantImages(null, null).count).toBe(0);
+    expect(columnsFromImages([]).weights).toHaveLength(0);
+  });
+
+  it('are refused with NULLs, another element type, a length that does not match, or uneven counts', () => {
+    const { ids: i, weights: w } = sent(columnsOf(ids, weights));
+    const withNulls = Buffer.from(i);
+    withNulls.writeInt32BE(1, 4);
+    expect(() => arrayImageElements(withNulls, INT8_OID)).toThrow(/NULLs/);
+    expect(() => arrayImageElements(w, INT8_OID)).toThrow(/type 23/);
+    expect(() => arrayImageElements(i.subarray(0, i.length - 1), INT8_OID)).toThrow(/length/);
+    const fewer = sent(columnsOf(ids.slice(1), weights.slice(1)));
+    expect(() => entrantImages(i, fewer.weights)).toThrow(/6 ids but 5 weights/);
+  });
+
+  it('cut into chunks give the chunks of the whole list, wherever the ranges end', () => {
+    const n = 23;
+    const all = columnsOf(
+      Array.from({ length: n }, (_, k) => 7_000_000_000n + BigInt(k * k)),
+      Array.from({ length: n }, (_, k) => 1 + (k % 5)),
+    );
+    const whole = imagesFromColumns(all);
+    const expected = chunkImages([whole], 5);
+    expect(expected.map((c) => arrayImageElements(c.ids, INT8_OID).count)).toEqual([5, 5, 5, 5, 3]);
+    for (const borders of [
+      [0, 23],
+      [0, 4, 5, 23],
+      [0, 0, 10, 10, 11, 23, 23],
+      [0, 1, 2, 3, 9, 15, 20, 23],
+    ]) {
+      const ranges = borders.slice(0, -1).map((from, k) => slice(whole, from, borders[k + 1] as number));
+      const chunks = chunkImages(ranges, 5);
+      expect(chunks).toEqual(expected);
+      expect(plain(columnsFromImages(ranges))).toEqual(plain(all));
+      const back = chunks.map((c) => entrantImages(c.ids, c.weights));
+      expect(plain(columnsFromImages(back))).toEqual(plain(all));
+    }
+    expect(chunkImages([], 5)).toEqual([]);
+    expect(() => chunkImages([whole], 0)).toThrow(/positive/);
+  });
+});
+
+describe('binary COPY output', () => {
+  const signature = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+  const header = Buffer.concat([signature, Buffer.alloc(8)]);
+  const int16 = (v: number) => {
+    const b = Buffer.alloc(2);
+    b.writeInt16BE(v);
+    return b;
+  };
+  const field = (v: Buffer | null) => {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(v === null ? -1 : v.length);
+    return v === null ? b : Buffer.concat([b, v]);
+  };
+  const row = (...fields: Array<Buffer | null>) =>
+    Buffer.concat([int16(fields.length), ...fields.map(field)]);
+
+  it('gives the fields of its one row, NULL as null', () => {
+    const out = Buffer.concat([header, row(Buffer.from('ab'), null, Buffer.alloc(0)), int16(-1)]);
+    expect(parseCopyBinaryRow(out)).toEqual([Buffer.from('ab'), null, Buffer.alloc(0)]);
+  });
+
+  it('is refused without the signature, without a row, with two rows or cut short', () => {
+    const one = row(Buffer.from('ab'));
+    expect(() => parseCopyBinaryRow(Buffer.concat([Buffer.alloc(19), one, int16(-1)]))).toThrow(
+      /not a binary/,
+    );
+    expect(() => parseCopyBinaryRow(Buffer.concat([header, int16(-1)]))).toThrow(/without a row/);
+    expect(() => parseCopyBinaryRow(Buffer.concat([header, one, one, int16(-1)]))).toThrow(/more than one/);
+    expect(() => parseCopyBinaryRow(Buffer.concat([header, one]).subarray(0, 25))).toThrow(/cut short/);
+  });
+});
+
+describe('splitIdRange', () => {
+  const rangeOf = (ranges: ReturnType<typeof splitIdRange>, id: bigint) =>
+    ranges.filter((r) => (r.from === null || id >= r.from) && (r.to === null || id < r.to)).length;
+
+  it('puts every id, inside [min, max] or not, in exactly one range', () => {
+    for (const [min, max, parts] of [
+      [100n, 1_000n, 4],
+      [5_000_000_000n, 5_000_000_003n, 4],
+      [7n, 7n, 4],
+      [0n, 9n, 3],
+      [1n, 2n ** 62n, 8],
+    ] as const) {
+      const ranges = splitIdRange(min, max, parts);
+      expect(ranges.length).toBeLessThanOrEqual(parts);
+      expect(ranges[0]?.from).toBeNull();
+      expect(ranges.at(-1)?.to).toBeNull();
+      for (const id of [min - 5n, min, min + 1n, (min + max) / 2n, max - 1n, max, max + 5n]) {
+        expect(rangeOf(ranges, id)).toBe(1);
+      }
+      for (const r of ranges) if (r.from !== null && r.to !== null) expect(r.from).toBeLessThan(r.to);
+    }
+    expect(splitIdRange(7n, 7n, 4)).toEqual([{ from: null, to: null }]);
+    expect(() => splitIdRange(1n, 2n, 0)).toThrow(/positive/);
+  });
+});
