@@ -73,6 +73,9 @@ function assembleParts(
     { name: 'join-batcher', start: () => Promise.resolve(), stop: () => batcher.close() },
     schemaGate({ database: db, autoMigrate: config.database.autoMigrate, logger, signal }),
     jobQueuePart({ jobs, logger, stopTimeoutMs: config.shutdownTimeoutMs / 2, signal }),
+    // The close's snapshot readers have a pool of their own; closes run from the scheduler and the API, so it
+    // ends after both stopped (it would also end by itself once idle, but not before the process's deadline).
+    { name: 'entrant-readers', start: () => Promise.resolve(), stop: () => services.draws.closing.stop() },
   ];
   if (services.feed) parts.push(changeFeedPart(services));
   if (roles.has('worker'))

@@ -61,6 +61,20 @@ export class TableJobs implements JobEnqueuer {
     const row = res.rows[0];
     return row ? String(row.id) : null;
   }
+
+  async enqueueMany(
+    tx: db.Queryable,
+    name: JobName,
+    jobs: ReadonlyArray<{ data: object; singletonKey?: string }>,
+  ): Promise<void> {
+    for (const job of jobs)
+      await this.enqueue(
+        tx,
+        name,
+        job.data,
+        job.singletonKey === undefined ? {} : { singletonKey: job.singletonKey },
+      );
+  }
 }
 
 export async function createJobTable(pool: pg.Pool): Promise<void> {

@@ -35,6 +35,12 @@ export interface JobEnqueuer {
     data: object,
     options?: { singletonKey?: string },
   ): Promise<string | null>;
+  /** Many jobs of one queue in one statement, with enqueue()'s rules. */
+  enqueueMany(
+    tx: db.Queryable,
+    name: JobName,
+    jobs: ReadonlyArray<{ data: object; singletonKey?: string }>,
+  ): Promise<void>;
 }
 
 /** The caller of an owner action (a structural subset of server/auth's Principal). */

@@ -39,19 +39,23 @@ export async function writeResult(tx: db.Queryable, jobs: JobEnqueuer, result: D
   await markCompleted(tx, giveawayId);
   await deleteDrawState(tx, giveawayId);
 
-  for (const [i, userId] of winners.entries()) {
-    const prizesWon = (awards[i] ?? []).map((a) => ({
-      title: a.prize.title,
-      description: a.prize.description,
-      quantity: a.quantity,
-    }));
-    await jobs.enqueue(
-      tx,
-      'notify-winner',
-      { giveaway_id: giveawayId, user_id: userId, place: i + 1, prizes: prizesWon },
-      { singletonKey: `${giveawayId}:winner:${userId}` },
-    );
-  }
+  await jobs.enqueueMany(
+    tx,
+    'notify-winner',
+    winners.map((userId, i) => ({
+      data: {
+        giveaway_id: giveawayId,
+        user_id: userId,
+        place: i + 1,
+        prizes: (awards[i] ?? []).map((a) => ({
+          title: a.prize.title,
+          description: a.prize.description,
+          quantity: a.quantity,
+        })),
+      },
+      singletonKey: `${giveawayId}:winner:${userId}`,
+    })),
+  );
   await jobs.enqueue(
     tx,
     'notify-creator',

@@ -185,6 +185,45 @@ describe('JobQueue', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('enqueues many jobs in one call, once per singletonKey, archived keys included', async () => {
+    const schema = freshSchema();
+    const node = await startNode(schema);
+    const many = (keys: string[]) =>
+      inTransaction(tdb.pool, (tx) =>
+        node.enqueueMany(
+          tx,
+          'notify-winner',
+          keys.map((key) => ({ data: { k: key }, singletonKey: key })),
+        ),
+      );
+    const first = await inTransaction(tdb.pool, (tx) =>
+      node.enqueue(tx, 'notify-winner', { k: 'm:1' }, { singletonKey: 'm:1' }),
+    );
+    await tdb.pool.query(
+      `WITH moved AS (DELETE FROM ${schema}.job WHERE id = $1 RETURNING *)
+       INSERT INTO ${schema}.archive SELECT moved.*, now() FROM moved`,
+      [first],
+    );
+
+    await many(['m:1', 'm:2', 'm:3']);
+    await many(['m:2', 'm:3', 'm:4']);
+    await inTransaction(
+      tdb.pool,
+      (tx) => node.enqueueMany(tx, 'notify-winner', [{ data: { k: 'x' } }]),
+      false,
+    );
+
+    const { rows } = await tdb.pool.query<{ k: string }>(
+      `SELECT data->>'k' AS k FROM ${schema}.job WHERE name = 'notify-winner' ORDER BY 1`,
+    );
+    expect(rows.map((r) => r.k)).toEqual(['m:2', 'm:3', 'm:4']);
+    await expect(
+      inTransaction(tdb.pool, (tx) =>
+        node.enqueueMany(tx, 'no-such-queue' as 'notify-winner', [{ data: {} }]),
+      ),
+    ).rejects.toThrow(/Unknown job queue/);
+  });
+
   it('never delivers one job twice when two nodes work the same queue', async () => {
     const schema = freshSchema();
     const [a, b] = await Promise.all([startNode(schema), startNode(schema)]);
