@@ -8,7 +8,6 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { EntrantColumns } from '../protocol/index.ts';
 import {
   chunkCopyPieces,
-  chunkImages,
   entrantImages,
   parseCopyBinaryRow,
   type EntrantImages,
@@ -59,34 +58,7 @@ export async function insertEntrantChunks(
 
 /**
  * Stores a frozen list given as the array images of its ranges in canonical order, cut into chunks of
- * `chunkSize` as binary bind parameters (array_recv: no decimal text to write or parse). One statement; returns
- * how many entrants.
- */
-export async function insertEntrantImages(
-  client: db.Queryable,
-  giveawayId: string,
-  ranges: readonly EntrantImages[],
-  chunkSize = ENTRANT_CHUNK,
-): Promise<number> {
-  const chunks = chunkImages(ranges, chunkSize);
-  if (chunks.length === 0) return 0;
-  // A Buffer parameter goes out in binary format; the casts give PostgreSQL the type whose recv reads it.
-  const rows = chunks.map(
-    (c, i) => db.sql`(${db.param(i)}::int, ${db.param(c.ids)}::bigint[], ${db.param(c.weights)}::int[])`,
-  );
-  const [counted] = await db.sql<db.SQL, Array<{ n: number }>>`
-    WITH written AS (
-      INSERT INTO draw_entrant_chunks (giveaway_id, chunk, first_user_id, last_user_id, user_ids, weights)
-      SELECT ${db.param(giveawayId)}, c.chunk, c.ids[1], c.ids[cardinality(c.ids)], c.ids, c.weights
-      FROM (VALUES ${db.mapWithSeparator(rows, db.sql`, `, (r) => r)}) AS c(chunk, ids, weights)
-      RETURNING cardinality(weights) AS n
-    )
-    SELECT COALESCE(sum(n), 0)::int AS n FROM written`.run(client);
-  return counted?.n ?? 0;
-}
-
-/**
- * insertEntrantImages through COPY's binary input: the ranges' element bytes go to the socket as they are
+ * `chunkSize`, through COPY's binary input: the ranges' element bytes go to the socket as they are
  * (pg's bind would first copy 20 MB of parameters for 1M entrants into one growing buffer), and PostgreSQL
  * reads the rows without parsing an INSERT. Resolves with how many entrants once the server took them all.
  */

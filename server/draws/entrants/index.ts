@@ -8,7 +8,6 @@ export {
   copyEntrantImages,
   copyEntrantRange,
   insertEntrantChunks,
-  insertEntrantImages,
   readEntrantColumns,
   selectEntrantColumns,
   selectFrozenEntrants,
