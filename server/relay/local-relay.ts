@@ -78,7 +78,9 @@ export class LocalRelay {
     const { feed, path } = this.opts;
     this.unsubscribe.push(
       feed.onChange((changes) => {
-        if (this.active) for (const n of changes) this.pending.add(n.giveawayId);
+        if (!this.active) return;
+        for (const n of changes) this.pending.add(n.giveawayId);
+        this.loop.poke();
       }),
       // Notifications sent while the feed was away are lost: re-read every watched giveaway.
       feed.onReconnect(() => {
