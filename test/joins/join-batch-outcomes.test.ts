@@ -100,14 +100,18 @@ describe('join batch statement', () => {
         { giveawayId: ids.open, userId: 8, source: 'api' },
         { giveawayId: ids.open, userId: 9, source: 'api' },
       ]);
-      for (;;) {
-        const { rows } = await db.pool.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if ((rows[0]?.n ?? 0) > 0) break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await expect
+        .poll(
+          async () =>
+            (
+              await db.pool.query<{ n: number }>(
+                `SELECT count(*)::int AS n FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+              )
+            ).rows[0]?.n ?? 0,
+          { timeout: 15_000, message: 'the batch to wait on the other transaction' },
+        )
+        .toBeGreaterThan(0);
       await other.query('COMMIT');
       expect(await batch).toEqual(['already_joined', 'joined']);
     } finally {
