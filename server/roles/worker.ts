@@ -33,6 +33,8 @@ export function drawSchedulerPart(services: Services): Part {
   return {
     name: 'draw-scheduler',
     start() {
+      // The scheduler's closes hash on these threads; started now, the first close does not wait for them.
+      services.draws.closing.warm();
       scheduler?.start();
       return Promise.resolve();
     },

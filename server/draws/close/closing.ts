@@ -42,6 +42,11 @@ export class Closing {
     this.readers = new EntrantRangeReaders(deps.pool, deps.readParts ?? 4);
   }
 
+  /** Starts the Merkle tree threads now, so the first close after boot does not wait for them. */
+  warm(): void {
+    this.deps.frozen.warm();
+  }
+
   /** Closes the range readers' connections (they also end on their own once idle). */
   async stop(): Promise<void> {
     await this.readers.end();

@@ -43,6 +43,11 @@ export class FrozenEntrantsStore {
     return build;
   }
 
+  /** Starts the tree threads ahead of the first freeze (worker nodes, at boot). */
+  warm(): void {
+    (this.opts.workers ?? merkleWorkers()).warm();
+  }
+
   /** Caches the list a committed freeze built (see freeze()), so nobody reads it back from the database. */
   prime(giveawayId: string, build: Promise<FrozenEntrants>): void {
     if (!this.cache.has(giveawayId)) void this.hold(giveawayId, build);

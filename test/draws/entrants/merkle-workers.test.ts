@@ -2,7 +2,7 @@
 // tree level for level (sizes around chunk boundaries, unpaired last nodes), and the array decoders read ids
 // beyond 2^53 exactly.
 import { afterAll, describe, expect, it } from 'vitest';
-import { MerkleWorkers } from '../../../server/draws/entrants/merkle-workers.ts';
+import { MerkleWorkers, workerExecArgv } from '../../../server/draws/entrants/merkle-workers.ts';
 import { parseBigintArray, parseIntegerArray } from '../../../server/draws/entrants/pg-int-arrays.ts';
 import { buildMerkleTree, freezeEntrants, hashLeaves } from '../../../server/draws/protocol/index.ts';
 
@@ -59,6 +59,28 @@ describe('MerkleWorkers', () => {
         weights: new Uint32Array([1]),
       }),
     ).rejects.toMatchObject({ code: 'INVALID_ENTRANTS' });
+  });
+});
+
+describe('MerkleWorkers.warm', () => {
+  it('starts the threads before the first draw, and the warmed threads build the same tree', async () => {
+    const warmed = new MerkleWorkers(2);
+    try {
+      warmed.warm();
+      warmed.warm(); // idempotent: never more threads than its size
+      expect(warmed.started).toBe(2);
+      const c = columns(70_000, 5);
+      const expected = buildMerkleTree(hashLeaves(c.idHi, c.idLo, c.weights));
+      expect((await warmed.buildTree(c)).root.equals(expected.root)).toBe(true);
+    } finally {
+      await warmed.close();
+    }
+  });
+
+  it('starts threads without the parent module loaders, keeping its other flags', () => {
+    expect(
+      workerExecArgv(['--import', 'tsx', '--cpu-prof', '--require=x', '-r', 'y', '--loader', 'z', '--max-old-space-size=64']),
+    ).toEqual(['--cpu-prof', '--max-old-space-size=64']);
   });
 });
 
