@@ -122,7 +122,9 @@ export class MerkleWorkers {
 
   private spawn(): Worker | undefined {
     if (this.workers.length >= this.size) return undefined;
-    const worker = new Worker(new URL('./merkle-worker.mjs', import.meta.url), { execArgv: workerExecArgv() });
+    const worker = new Worker(new URL('./merkle-worker.mjs', import.meta.url), {
+      execArgv: workerExecArgv(),
+    });
     worker.on('message', (msg: { error?: string }) => {
       const done = this.running.get(worker);
       this.running.delete(worker);

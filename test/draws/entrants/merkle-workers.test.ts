@@ -79,7 +79,17 @@ describe('MerkleWorkers.warm', () => {
 
   it('starts threads without the parent module loaders, keeping its other flags', () => {
     expect(
-      workerExecArgv(['--import', 'tsx', '--cpu-prof', '--require=x', '-r', 'y', '--loader', 'z', '--max-old-space-size=64']),
+      workerExecArgv([
+        '--import',
+        'tsx',
+        '--cpu-prof',
+        '--require=x',
+        '-r',
+        'y',
+        '--loader',
+        'z',
+        '--max-old-space-size=64',
+      ]),
     ).toEqual(['--cpu-prof', '--max-old-space-size=64']);
   });
 });
