@@ -34,6 +34,12 @@ interface Run {
   /** The draw: plan (root published, picks checked, bundle) and the commit writing winners and proof. */
   planMs: number;
   commitMs: number;
+  /** ends_at → the close's start (the scheduler's aim timer and its first queries). */
+  pickUpMs: number;
+  /** Tree ready → the draw's start (root published, the close pass ends, the draw is claimed). */
+  handOffMs: number;
+  /** The draw's commit → giveaway:drawn at the watcher (NOTIFY, the relay, the socket). */
+  deliverMs: number;
   serverCpuS: number;
   postgresCpuS: number;
 }
@@ -86,6 +92,9 @@ report({
     'tree ready ms': median.treeReadyMs,
     'plan ms': median.planMs,
     'commit ms': median.commitMs,
+    'pick-up ms': median.pickUpMs,
+    'hand-off ms': median.handOffMs,
+    'deliver ms': median.deliverMs,
     'server cpu s': median.serverCpuS,
     'postgres cpu s': median.postgresCpuS,
     load: loadavg()[0]?.toFixed(1) ?? '?',
@@ -126,6 +135,11 @@ async function drawOnce(srv: ServerHandle, run: number): Promise<Run> {
     ]);
     const close = logs.find((l) => l.msg === 'Close timing' && l.giveawayId === id) ?? {};
     const draw = logs.find((l) => l.msg === 'Draw run timing' && l.giveawayId === id) ?? {};
+    // Log times are the server clock's (ISO, ms) at the line, on this same machine.
+    const closeLoggedAt = Date.parse(String(close.time));
+    const drawLoggedAt = Date.parse(String(draw.time));
+    const closeStart = closeLoggedAt - Number(close.treeReadyMs ?? NaN);
+    const drawStart = drawLoggedAt - Number(draw.planMs ?? NaN) - Number(draw.commitMs ?? NaN);
     const result: Run = {
       endToEndMs: Math.round(at - endsAt),
       readMs: Number(close.readMs ?? NaN),
@@ -133,6 +147,9 @@ async function drawOnce(srv: ServerHandle, run: number): Promise<Run> {
       treeReadyMs: Number(close.treeReadyMs ?? NaN),
       planMs: Number(draw.planMs ?? NaN),
       commitMs: Number(draw.commitMs ?? NaN),
+      pickUpMs: Math.round(closeStart - endsAt),
+      handOffMs: Math.round(drawStart - closeLoggedAt),
+      deliverMs: Math.round(at - drawLoggedAt),
       serverCpuS: +(treeCpuSeconds(srv.proc.pid ?? 0) - serverCpu0).toFixed(2),
       postgresCpuS: +cpuSince(pg0, await postgresCpu(db.pool)).toFixed(2),
     };
