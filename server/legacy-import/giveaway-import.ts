@@ -23,6 +23,7 @@ import { keyOf, type Inventory } from './key-inventory.ts';
 import type { LegacyWinRecord } from './legacy-records.ts';
 import { parseUserId } from './legacy-values.ts';
 import { ParticipantWriter } from './participant-writer.ts';
+import type { ReferenceChecks } from './participants.queries.ts';
 import { expectedStatusSet } from './status-mapping.ts';
 import { isolate } from './isolate.ts';
 
@@ -34,7 +35,7 @@ export interface GiveawayPhaseDeps extends PhaseDeps {
   winRecords: ReadonlyMap<string, LegacyWinRecord[]>;
   statusSets: ReadonlyMap<string, Set<string>>;
   slowMs?: number;
-  disableTriggers?: boolean;
+  checks?: ReferenceChecks;
 }
 
 /** A mapped giveaway with its fetched side data, and whether this run inserted its row. */
@@ -56,7 +57,7 @@ export async function importGiveaways(deps: GiveawayPhaseDeps, inv: Inventory): 
     knownUsers: deps.knownUsers,
     batch: deps.batch,
     slowMs: deps.slowMs,
-    disableTriggers: deps.disableTriggers,
+    checks: deps.checks,
     onWritten: (rows) => deps.progress.advance(rows),
   });
   // A chunk's results need its participants committed, but the next chunk's participants need not wait for

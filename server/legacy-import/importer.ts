@@ -10,7 +10,7 @@ import { dryRunTarget, liveTarget, type ImportTarget } from './import-target.ts'
 import { buildInventory } from './key-inventory.ts';
 import { LegacySource, redactRedisUrl } from './legacy-source.ts';
 import { normalizeUuid } from './legacy-values.ts';
-import { triggersCannotBeDisabled } from './participants.queries.ts';
+import { chooseReferenceChecks } from './participants.queries.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
 import { UserImport } from './user-import.ts';
 
@@ -41,10 +41,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportReportJson> 
   const writers = dryRun ? 1 : Math.max(1, opts.writers ?? 2);
   const disableTriggers = opts.disableTriggers ?? false;
   const progress = opts.progress ?? silentProgress;
-  if (disableTriggers) {
-    const why = await triggersCannotBeDisabled(opts.pool);
-    if (why) throw new Error(`--disable-triggers is not possible: ${why}`);
-  }
+  const checks = await chooseReferenceChecks(opts.pool, disableTriggers);
   const report = new ImportReport(redactRedisUrl(opts.from), {
     dry_run: dryRun,
     batch,
@@ -82,7 +79,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportReportJson> 
     const statusSets = await loadStatusSets(deps, inv);
     const mapping = { prizes, channelTitles };
     const phase = { ...deps, knownUsers, mapping, winRecords, statusSets };
-    await importGiveaways({ ...phase, slowMs: opts.slowMs, disableTriggers }, inv);
+    await importGiveaways({ ...phase, slowMs: opts.slowMs, checks }, inv);
     progress.end();
     return report.toJSON();
   } finally {

@@ -5,7 +5,12 @@ import { insertPlaceholderUsers } from './catalog.queries.ts';
 import type { IdSet } from './id-set.ts';
 import type { ImportReport } from './import-report.ts';
 import type { ImportTarget } from './import-target.ts';
-import { insertParticipants, isUniqueViolation, type ParticipantBatch } from './participants.queries.ts';
+import {
+  insertParticipants,
+  isUniqueViolation,
+  type ParticipantBatch,
+  type ReferenceChecks,
+} from './participants.queries.ts';
 
 interface Pending {
   giveawayId: string;
@@ -21,8 +26,8 @@ export interface ParticipantWriterOptions {
   report: ImportReport;
   knownUsers: IdSet;
   batch: number;
-  /** Skip the per-row foreign-key checks (see insertParticipants). */
-  disableTriggers?: boolean;
+  /** How the inserts check their foreign keys (see ReferenceChecks); per row by default. */
+  checks?: ReferenceChecks;
   /** Testing aid: a pause after each write, so a test can kill the process mid-import. */
   slowMs?: number;
   onWritten(rows: number): void;
@@ -103,10 +108,10 @@ export class ParticipantWriter {
       }
     }
     try {
-      const unchecked = this.opts.disableTriggers ?? false;
+      const checks = this.opts.checks ?? 'per-row';
       const fresh = work.every((w) => w.fresh);
       const insert = (fresh: boolean) =>
-        this.opts.target.tx((tx) => insertParticipants(tx, batch, { unchecked, fresh }));
+        this.opts.target.tx((tx) => insertParticipants(tx, batch, { checks, fresh }));
       // A fresh batch can still meet a row already there: SSCAN repeating a member, or a join through the
       // new server if it is live. Then the batch goes again with ON CONFLICT, and counts stay exact.
       const inserted = await insert(fresh).catch((err: unknown) => {
