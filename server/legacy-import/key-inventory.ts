@@ -39,7 +39,11 @@ export interface Inventory {
   statusSets: Set<StatusSetName>;
 }
 
-const SCAN_COUNT = 1000;
+/**
+ * Keys per SCAN call. 10k rather than 1k: four walks over 240k keys are ~100 round trips instead of ~1,000
+ * (scan phase 3.8–4.1 → 3.4–3.9 s in bench/legacy-import); a call still holds the legacy Redis only a few ms.
+ */
+const SCAN_COUNT = 10_000;
 /** The types of every key the importer reads; any other type only ever ends up in the report. */
 const READ_TYPES: readonly RedisType[] = ['string', 'set', 'hash'];
 
