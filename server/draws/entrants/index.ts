@@ -18,7 +18,6 @@ export { EntrantRangeReaders, splitIdRange } from './entrant-ranges.ts';
 export {
   arrayImage,
   chunkCopyPieces,
-  chunkImages,
   columnsFromImages,
   entrantImages,
   imagesFromColumns,

@@ -105,45 +105,6 @@ export function columnsFromImages(ranges: readonly EntrantImages[]): EntrantColu
 }
 
 /**
- * Ranges in order → array images of consecutive slices of `every` entrants (the stored chunks), copied from the
- * ranges' element bytes with a new header each: a slice may span ranges.
- */
-export function chunkImages(
-  ranges: readonly EntrantImages[],
-  every: number,
-): Array<{ ids: Buffer; weights: Buffer }> {
-  if (!Number.isInteger(every) || every < 1) throw new Error('every must be a positive integer');
-  const total = ranges.reduce((sum, r) => sum + r.count, 0);
-  const out: Array<{ ids: Buffer; weights: Buffer }> = [];
-  let range = 0;
-  let offset = 0; // elements of ranges[range] already taken
-  for (let start = 0; start < total; start += every) {
-    const n = Math.min(every, total - start);
-    const ids = imageHeader(INT8_OID, n, ID_STRIDE);
-    const weights = imageHeader(INT4_OID, n, WEIGHT_STRIDE);
-    for (let filled = 0; filled < n;) {
-      const r = ranges[range] as EntrantImages;
-      const take = Math.min(n - filled, r.count - offset);
-      r.ids.copy(ids, HEADER + filled * ID_STRIDE, offset * ID_STRIDE, (offset + take) * ID_STRIDE);
-      r.weights.copy(
-        weights,
-        HEADER + filled * WEIGHT_STRIDE,
-        offset * WEIGHT_STRIDE,
-        (offset + take) * WEIGHT_STRIDE,
-      );
-      filled += take;
-      offset += take;
-      if (offset === r.count) {
-        range++;
-        offset = 0;
-      }
-    }
-    out.push({ ids, weights });
-  }
-  return out;
-}
-
-/**
  * The whole input of `COPY draw_entrant_chunks (giveaway_id, chunk, first_user_id, last_user_id, user_ids,
  * weights) FROM STDIN (FORMAT binary)` for these ranges cut into chunks of `every`, as pieces to write in order:
  * small headers, and the ranges' element bytes themselves (subarrays, not copies). Returns the pieces and how
@@ -172,6 +133,11 @@ export function chunkCopyPieces(
     let last = 0n;
     for (let filled = 0; filled < n;) {
       const r = ranges[range] as EntrantImages;
+      if (r.count === 0) {
+        // An id range without entrants (ids cluster): nothing to take, and no first id to read from it.
+        range++;
+        continue;
+      }
       const take = Math.min(n - filled, r.count - offset);
       if (filled === 0) first = r.ids.readBigInt64BE(offset * ID_STRIDE + 4);
       idPieces.push(r.ids.subarray(offset * ID_STRIDE, (offset + take) * ID_STRIDE));

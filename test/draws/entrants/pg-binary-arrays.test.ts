@@ -7,7 +7,7 @@ import {
   INT8_OID,
   arrayImage,
   arrayImageElements,
-  chunkImages,
+  chunkCopyPieces,
   columnsFromImages,
   entrantImages,
   imagesFromColumns,
@@ -73,15 +73,26 @@ describe('array images', () => {
     expect(() => entrantImages(i, fewer.weights)).toThrow(/6 ids but 5 weights/);
   });
 
-  it('cut into chunks give the chunks of the whole list, wherever the ranges end', () => {
+  it('cut into the chunks COPY stores give the chunks of the whole list, wherever the ranges end', () => {
     const n = 23;
+    const giveawayId = '0b6f3c52-9a4e-4d7b-8f1a-2c3d4e5f6a7b';
     const all = columnsOf(
       Array.from({ length: n }, (_, k) => 7_000_000_000n + BigInt(k * k)),
       Array.from({ length: n }, (_, k) => 1 + (k % 5)),
     );
     const whole = imagesFromColumns(all);
-    const expected = chunkImages([whole], 5);
-    expect(expected.map((c) => arrayImageElements(c.ids, INT8_OID).count)).toEqual([5, 5, 5, 5, 3]);
+    const expected = copyRows(chunkCopyPieces(giveawayId, [whole], 5));
+    expect(expected.map((r) => [r.chunk, r.first, r.last, r.count])).toEqual([
+      [0, 7_000_000_000n, 7_000_000_016n, 5],
+      [1, 7_000_000_025n, 7_000_000_081n, 5],
+      [2, 7_000_000_100n, 7_000_000_196n, 5],
+      [3, 7_000_000_225n, 7_000_000_361n, 5],
+      [4, 7_000_000_400n, 7_000_000_484n, 3],
+    ]);
+    expect(expected.every((r) => r.giveawayId === giveawayId.replace(/-/g, ''))).toBe(true);
+    expect(plain(columnsFromImages(expected.map((r) => entrantImages(r.ids, r.weights))))).toEqual(
+      plain(all),
+    );
     for (const borders of [
       [0, 23],
       [0, 4, 5, 23],
@@ -89,16 +100,58 @@ describe('array images', () => {
       [0, 1, 2, 3, 9, 15, 20, 23],
     ]) {
       const ranges = borders.slice(0, -1).map((from, k) => slice(whole, from, borders[k + 1] as number));
-      const chunks = chunkImages(ranges, 5);
-      expect(chunks).toEqual(expected);
+      expect(copyRows(chunkCopyPieces(giveawayId, ranges, 5))).toEqual(expected);
       expect(plain(columnsFromImages(ranges))).toEqual(plain(all));
-      const back = chunks.map((c) => entrantImages(c.ids, c.weights));
-      expect(plain(columnsFromImages(back))).toEqual(plain(all));
     }
-    expect(chunkImages([], 5)).toEqual([]);
-    expect(() => chunkImages([whole], 0)).toThrow(/positive/);
+    expect(copyRows(chunkCopyPieces(giveawayId, [], 5))).toEqual([]);
+    // What broke (RangeError, so the close failed and was retried for ever): an id range without entrants
+    // that starts exactly where a chunk starts, i.e. after a range that ended on a chunk boundary.
+    const afterFullChunk = [slice(whole, 0, 10), slice(whole, 10, 10), slice(whole, 10, 23)];
+    expect(copyRows(chunkCopyPieces(giveawayId, afterFullChunk, 5))).toEqual(expected);
+    expect(() => chunkCopyPieces(giveawayId, [whole], 0)).toThrow(/positive/);
+    expect(() => chunkCopyPieces('not-a-uuid', [whole], 5)).toThrow(/not a giveaway id/);
   });
 });
+
+/** The rows of a binary COPY stream of draw_entrant_chunks, read back field by field. */
+function copyRows({ pieces, chunks }: ReturnType<typeof chunkCopyPieces>) {
+  const all = Buffer.concat(pieces);
+  expect(all.subarray(0, 11).toString('latin1')).toBe('PGCOPY\n\xff\r\n\0');
+  let at = 19;
+  const rows = [];
+  for (;;) {
+    const fields = all.readInt16BE(at);
+    at += 2;
+    if (fields === -1) break;
+    expect(fields).toBe(6);
+    const values: Buffer[] = [];
+    for (let f = 0; f < fields; f++) {
+      const length = all.readInt32BE(at);
+      values.push(all.subarray(at + 4, at + 4 + length));
+      at += 4 + length;
+    }
+    const [uuid, chunk, first, last, ids, weights] = values as [
+      Buffer,
+      Buffer,
+      Buffer,
+      Buffer,
+      Buffer,
+      Buffer,
+    ];
+    rows.push({
+      giveawayId: uuid.toString('hex'),
+      chunk: chunk.readInt32BE(0),
+      first: first.readBigInt64BE(0),
+      last: last.readBigInt64BE(0),
+      count: arrayImageElements(ids, INT8_OID).count,
+      ids: Buffer.from(ids),
+      weights: Buffer.from(weights),
+    });
+  }
+  expect(at).toBe(all.length);
+  expect(rows).toHaveLength(chunks);
+  return rows;
+}
 
 describe('binary COPY output', () => {
   const signature = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
