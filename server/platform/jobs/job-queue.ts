@@ -133,9 +133,7 @@ export class JobQueue {
     data: JobData,
     options: EnqueueOptions = {},
   ): Promise<string> {
-    if (!this.started) throw new Error('JobQueue.start() must complete before enqueue()');
-    if (!isJobName(name)) throw new Error(`Unknown job queue: ${String(name)}`);
-    const executor = { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
+    const executor = this.executorFor(tx, name);
     const id = options.singletonKey === undefined ? undefined : singletonJobId(name, options.singletonKey);
     const sent = await this.boss.send(name, data, {
       db: executor,
@@ -147,11 +145,7 @@ export class JobQueue {
       if (id !== undefined) return id;
       throw new Error(`Job queue ${name} refused the job (queue missing?)`);
     }
-    if (id !== undefined && (await this.isArchived(tx, name, id))) {
-      // Done long ago and moved to the archive, where the primary key no longer guards it. Checked after
-      // the insert so that, at READ COMMITTED, an archive move racing with us is always seen.
-      await this.boss.deleteJob(name, id, { db: executor });
-    }
+    if (id !== undefined) await this.dropArchivedRepeats(tx, executor, name, [id]);
     return sent;
   }
 
@@ -165,10 +159,8 @@ export class JobQueue {
     name: JobName,
     jobs: ReadonlyArray<{ data: JobData; singletonKey?: string }>,
   ): Promise<void> {
-    if (!this.started) throw new Error('JobQueue.start() must complete before enqueue()');
-    if (!isJobName(name)) throw new Error(`Unknown job queue: ${String(name)}`);
+    const executor = this.executorFor(tx, name);
     if (jobs.length === 0) return;
-    const executor = { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
     const rows = jobs.map(({ data, singletonKey }) =>
       singletonKey === undefined
         ? { name, data }
@@ -176,14 +168,8 @@ export class JobQueue {
     );
     // The job table's primary key is (name, id): ON CONFLICT DO NOTHING skips live repeats.
     await this.boss.insert(rows, { db: executor });
-    const keyed = rows.flatMap((r) => ('id' in r ? [r.id] : []));
-    if (keyed.length === 0) return;
-    const { rows: archived } = await tx.query<{ id: string }>(
-      `SELECT id::text AS id FROM ${this.schema}.archive WHERE name = $1 AND id = ANY($2::uuid[])`,
-      [name, keyed],
-    );
-    // Rare (a repeat after the archive took the first job): as in enqueue(), drop the copy just inserted.
-    for (const { id } of archived) await this.boss.deleteJob(name, id, { db: executor });
+    const keyed = rows.flatMap((r) => ('id' in r && r.id !== undefined ? [r.id] : []));
+    if (keyed.length > 0) await this.dropArchivedRepeats(tx, executor, name, keyed);
   }
 
   /** Runs `handler` for jobs of `name` on this node until stop(). */
@@ -216,11 +202,28 @@ export class JobQueue {
     return counts;
   }
 
-  private async isArchived(tx: db.Queryable, name: JobName, id: string): Promise<boolean> {
-    const { rowCount } = await tx.query(`SELECT 1 FROM ${this.schema}.archive WHERE name = $1 AND id = $2`, [
-      name,
-      id,
-    ]);
-    return (rowCount ?? 0) > 0;
+  /** What every enqueue checks first, and pg-boss's handle on the caller's transaction. */
+  private executorFor(tx: db.Queryable, name: JobName): PgBoss.Db {
+    if (!this.started) throw new Error('JobQueue.start() must complete before enqueue()');
+    if (!isJobName(name)) throw new Error(`Unknown job queue: ${String(name)}`);
+    return { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
+  }
+
+  /**
+   * Singleton jobs just inserted whose key was done long ago: the archive holds the first one, where the
+   * primary key no longer guards it, so the copy is dropped (rare). Checked after the insert so that, at READ
+   * COMMITTED, an archive move racing with us is always seen.
+   */
+  private async dropArchivedRepeats(
+    tx: db.Queryable,
+    executor: PgBoss.Db,
+    name: JobName,
+    ids: readonly string[],
+  ): Promise<void> {
+    const { rows } = await tx.query<{ id: string }>(
+      `SELECT id::text AS id FROM ${this.schema}.archive WHERE name = $1 AND id = ANY($2::uuid[])`,
+      [name, ids],
+    );
+    for (const { id } of rows) await this.boss.deleteJob(name, id, { db: executor });
   }
 }
