@@ -48,7 +48,7 @@ const SCAN_COUNT = 10_000;
 const READ_TYPES: readonly RedisType[] = ['string', 'set', 'hash'];
 
 /** What the inventory needs of the legacy Redis (a LegacySource; tests pass a Redis 5 stand-in). */
-export type KeySource = Pick<LegacySource, 'scan' | 'scanOfType' | 'types' | 'scards'>;
+export type KeySource = Pick<LegacySource, 'scan' | 'scanOfType' | 'types' | 'scards' | 'dbsize'>;
 
 export interface InventoryListener {
   /** Keys filed so far. */
@@ -87,8 +87,9 @@ export async function buildInventory(
  * One SCAN … TYPE pass per type the importer reads, so the type of nearly every key comes with its name
  * (a TYPE per key was most of the scan's cost). Keys of the other types (lists, sorted sets, streams,
  * module types) must still be reported exactly as before, so a last untyped pass asks TYPE about the names
- * no typed pass returned: normally none or a few. false, having filed nothing, when the server is older
- * than Redis 6.
+ * no typed pass returned: normally none or a few. That pass is skipped when the typed passes already account
+ * for every key DBSIZE counts (one more walk of the whole keyspace saved: ~0.3 s of a 1M import). false,
+ * having filed nothing, when the server is older than Redis 6.
  */
 async function scanByType(
   source: KeySource,
@@ -106,7 +107,9 @@ async function scanByType(
       fileAll(keys, () => type);
     } while (cursor !== '0');
   }
-  await scanWithTypeCalls(source, (key) => !seen.has(key), fileAll);
+  if ((await source.dbsize()) !== seen.size) {
+    await scanWithTypeCalls(source, (key) => !seen.has(key), fileAll);
+  }
   return true;
 }
 

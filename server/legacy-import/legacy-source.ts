@@ -68,6 +68,11 @@ export class LegacySource {
     }
   }
 
+  /** Keys in the database right now (O(1)): tells whether a walk for keys of other types is needed. */
+  dbsize(): Promise<number> {
+    return this.redis.dbsize();
+  }
+
   types(keys: readonly string[]): Promise<Array<Read<RedisType>>> {
     return this.pipeline(keys, (p, k) => p.type(k)) as Promise<Array<Read<RedisType>>>;
   }

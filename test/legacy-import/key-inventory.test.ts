@@ -80,20 +80,37 @@ async function inventoryOf(from: KeySource) {
   return { inventory, keys: json.keys, ignored: json.ignored_keys, skipped: { ...json.skipped, items } };
 }
 
-/** The source, recording the keys it is asked the TYPE of; `redis5` refuses SCAN … TYPE as Redis 5 does. */
-function recording(redis5: boolean): { from: KeySource; typed: string[] } {
+/**
+ * The source, recording the keys it is asked the TYPE of and its untyped SCAN calls; `redis5` refuses
+ * SCAN … TYPE as Redis 5 does.
+ */
+function recording(
+  redis5: boolean,
+  over: LegacySource = source,
+): { from: KeySource; typed: string[]; untypedScans: number } {
   const typed: string[] = [];
+  const calls = { untypedScans: 0 };
   const from: KeySource = {
-    scan: (cursor, count) => source.scan(cursor, count),
+    scan: (cursor, count) => {
+      calls.untypedScans++;
+      return over.scan(cursor, count);
+    },
     scanOfType: (cursor, count, type) =>
-      redis5 ? Promise.resolve(null) : source.scanOfType(cursor, count, type),
+      redis5 ? Promise.resolve(null) : over.scanOfType(cursor, count, type),
     types: (keys) => {
       typed.push(...keys);
-      return source.types(keys);
+      return over.types(keys);
     },
-    scards: (keys) => source.scards(keys),
+    scards: (keys) => over.scards(keys),
+    dbsize: () => over.dbsize(),
   };
-  return { from, typed };
+  return {
+    from,
+    typed,
+    get untypedScans() {
+      return calls.untypedScans;
+    },
+  };
 }
 
 it('reports every key as one TYPE per key does, asking TYPE only about types it never reads', async () => {
@@ -105,6 +122,31 @@ it('reports every key as one TYPE per key does, asking TYPE only about types it 
   expect(fast).toEqual(reference);
   expect(withTypeOption.typed.sort()).toEqual([...OTHER_TYPES].sort());
   expect(perKey.typed.length).toBeGreaterThan(2500);
+});
+
+it('skips the walk for other types when the typed scans found every key DBSIZE counts', async () => {
+  const plain = await startLegacyRedis();
+  const over = new LegacySource(plain.url);
+  try {
+    await over.connect();
+    await plain.client.set('user:1', JSON.stringify({ first_name: 'A' }));
+    await plain.client.sadd(`giveaway:${GID}:participants`, '1');
+    await plain.client.hset(`giveaway:${GID}`, 'id', GID);
+    const fast = recording(false, over);
+    const perKey = recording(true, over);
+    expect(await inventoryOf(fast.from)).toEqual(await inventoryOf(perKey.from));
+    expect(fast.untypedScans).toBe(0);
+    expect(fast.typed).toEqual([]);
+    // One key of another type: the walk runs again and reports it.
+    await plain.client.rpush('some:list', 'x');
+    const again = recording(false, over);
+    const { skipped } = await inventoryOf(again.from);
+    expect(again.untypedScans).toBeGreaterThan(0);
+    expect(skipped.items).toContainEqual({ key: 'some:list', reason: 'unknown_key', detail: 'type list' });
+  } finally {
+    await over.close();
+    await plain.stop();
+  }
 });
 
 it('reports known names of the wrong type and unknown names with the type found', async () => {
