@@ -23,7 +23,7 @@ interface Bench {
 const BENCHES: Bench[] = [
   { key: 'fanout', script: 'bench/fanout.bench.ts', quick: ['3000', '5'], cheap: true },
   { key: 'session-memory', script: 'bench/session-memory.bench.ts', quick: ['1000'], cheap: true },
-  { key: 'fanout-redis', script: 'bench/fanout.bench.ts', quick: ['3000', '5', 'redis'], cheap: false },
+  { key: 'fanout-redis', script: 'bench/fanout.bench.ts', quick: ['3000', '5', 'redis'], cheap: true },
   { key: 'cross-node', script: 'bench/cross-node.bench.ts', quick: ['300', '5'], cheap: false },
   { key: 'joins', script: 'bench/socket-joins.bench.ts', quick: ['1000', '40', '1'], cheap: true },
   { key: 'join-batch', script: 'bench/join-batch.bench.ts', quick: [], cheap: false },
