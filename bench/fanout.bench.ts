@@ -3,7 +3,8 @@
 // the same frames to one topic (bench/support/raw-uws-server.mjs, no Socket.IO: the floor), then on our
 // server. Figure: deliveries per server CPU-second (user + system of the server's process tree, /proc),
 // its ratio to the floor (target ≥ 0.9), first→last arrival spread, and RSS per idle connection.
-// Run: npx tsx bench/fanout.bench.ts [watchers=5000] [seconds=8] [memory|redis]
+// Run: npx tsx bench/fanout.bench.ts [watchers=5000] [seconds=8] [memory|redis]; BENCH_ROUNDS=n (default 3)
+// alternations of floor and ours against the same two servers, the ratio being the median of the rounds'.
 // BENCH_HEAP_SNAPSHOTS=<dir>: memory only (no floor run): the server writes a heap snapshot into <dir> before
 // the watchers connect and one once they are idle; diff them with bench/support/heap-diff.ts. The snapshots
 // stop the server for seconds, so the fan-out figures of such a run mean nothing.
@@ -89,7 +90,19 @@ async function measure(pid: number, port: number, giveawayId: string, onReady: (
   };
 }
 
-async function floor(): Promise<Run> {
+/** A server under test, started once and measured in several rounds. */
+interface Target {
+  pid: number;
+  port: number;
+  giveawayId: string;
+  /** Called once the watchers are connected: start feeding the room (the floor feeds itself). */
+  onReady(): void;
+  /** Stop feeding once a round ended. */
+  pause(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function startFloor(): Promise<Target> {
   const port = await freePort();
   const proc = spawn(process.execPath, ['bench/support/raw-uws-server.mjs', String(port), '10'], {
     cwd: ROOT,
@@ -97,15 +110,20 @@ async function floor(): Promise<Run> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await once(proc.stdout, 'data');
-  try {
-    return await measure(proc.pid ?? 0, port, '00000000-0000-0000-0000-000000000001', () => undefined);
-  } finally {
-    proc.kill('SIGTERM');
-    await once(proc, 'exit');
-  }
+  return {
+    pid: proc.pid ?? 0,
+    port,
+    giveawayId: '00000000-0000-0000-0000-000000000001',
+    onReady: () => undefined,
+    pause: () => Promise.resolve(),
+    async stop() {
+      proc.kill('SIGTERM');
+      await once(proc, 'exit');
+    },
+  };
 }
 
-async function ours(): Promise<Run> {
+async function startOurs(): Promise<Target> {
   const db = await freshDatabase('bench_fanout');
   await db.pool.query(`INSERT INTO users (id) VALUES (1)`);
   const { rows } = await db.pool.query<{ id: string }>(
@@ -121,8 +139,9 @@ async function ours(): Promise<Run> {
       ? { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `bench${process.pid}:` }
       : {}),
   });
-  let feeding = true;
+  let feeding = false;
   let count = 0;
+  let fed: Promise<void> = Promise.resolve();
   // 10 Hz of committed count changes, as a busy giveaway produces after the relay's coalescing.
   const feed = async () => {
     while (feeding) {
@@ -131,36 +150,82 @@ async function ours(): Promise<Run> {
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  let fed: Promise<void> = Promise.resolve();
-  const pid = server.proc.pid ?? 0;
-  let idleSnapshot: Promise<string> | undefined;
-  try {
-    const before = snapshotDir ? await heapSnapshot(pid, snapshotDir) : '';
-    const run = await measure(pid, server.realtimePort, id, () => {
-      if (snapshotDir) idleSnapshot = heapSnapshot(pid, snapshotDir);
-      else fed = feed();
-    });
-    if (idleSnapshot) {
-      const after = await idleSnapshot;
-      console.log(`heap snapshots: npx tsx bench/support/heap-diff.ts ${before} ${after} ${watchers}`);
-    }
-    return run;
-  } finally {
+  const pause = async () => {
     feeding = false;
     await fed;
-    await server.stop();
-    await db.drop();
+  };
+  return {
+    pid: server.proc.pid ?? 0,
+    port: server.realtimePort,
+    giveawayId: id,
+    onReady() {
+      feeding = true;
+      fed = feed();
+    },
+    pause,
+    async stop() {
+      await pause();
+      await server.stop();
+      await db.drop();
+    },
+  };
+}
+
+async function measureTarget(t: Target): Promise<Run> {
+  try {
+    return await measure(t.pid, t.port, t.giveawayId, () => t.onReady());
+  } finally {
+    await t.pause();
+  }
+}
+
+async function heapSnapshots(): Promise<void> {
+  const t = await startOurs();
+  try {
+    const before = await heapSnapshot(t.pid, snapshotDir ?? '');
+    let idle: Promise<string> | undefined;
+    const o = await measure(t.pid, t.port, t.giveawayId, () => {
+      idle = heapSnapshot(t.pid, snapshotDir ?? '');
+    });
+    console.log(`heap snapshots: npx tsx bench/support/heap-diff.ts ${before} ${await idle} ${watchers}`);
+    console.log(`RSS per idle connection: ${o.rssPerConnKB.toFixed(2)} KB (${watchers} watchers)`);
+  } finally {
+    await t.stop();
   }
 }
 
 if (snapshotDir) {
-  const o = await ours();
-  console.log(`RSS per idle connection: ${o.rssPerConnKB.toFixed(2)} KB (${watchers} watchers)`);
+  await heapSnapshots();
   process.exit(0);
 }
-const f = await floor();
-const o = await ours();
-const ratio = o.perCpuSecond / f.perCpuSecond;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] as number;
+};
+// Rounds alternate floor and ours against the same two servers: the machine's speed drifts by ±10 % from
+// one minute to the next (a run of identical code measured 0.80–1.005 × the floor), so the figure is the
+// median of each round's own ratio rather than one floor run against one of ours.
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const floorServer = await startFloor();
+const ourServer = await startOurs().catch(async (err: unknown) => {
+  await floorServer.stop();
+  throw err;
+});
+const floors: Run[] = [];
+const oursRuns: Run[] = [];
+try {
+  for (let r = 0; r < rounds; r++) {
+    floors.push(await measureTarget(floorServer));
+    oursRuns.push(await measureTarget(ourServer));
+  }
+} finally {
+  await Promise.all([floorServer.stop(), ourServer.stop()]);
+}
+const ratios = oursRuns.map((o, r) => o.perCpuSecond / (floors[r] as Run).perCpuSecond);
+const ratio = median(ratios);
+const f = floors[0] as Run;
+const o = oursRuns[0] as Run;
 console.log(
   `fan-out — ${watchers} watchers, one room, ${seconds} s at 10 Hz, ${adapter} adapter (${machine()})`,
 );
@@ -175,7 +240,15 @@ const row = (r: Run) => ({
   'frames received': r.frames,
   'bytes/frame': +r.bytesPerFrame.toFixed(1),
 });
-console.table({ 'raw uWS (floor)': row(f), ours: row(o) });
+console.table(
+  Object.fromEntries(
+    floors.flatMap((fr, r) => [
+      [`round ${r + 1} raw uWS (floor)`, row(fr)],
+      [`round ${r + 1} ours (${(ratios[r] as number).toFixed(3)} × floor)`, row(oursRuns[r] as Run)],
+    ]),
+  ),
+);
+// RSS per idle connection is the first round's: a fresh process (later rounds reuse the memory it kept).
 const suffix = adapter === 'redis' ? ' (redis sharded)' : '';
 report({
   name: `fan-out: ours / floor${suffix}`,
@@ -185,18 +258,24 @@ report({
   better: 'higher',
   detail: {
     watchers,
-    floor: Math.round(f.perCpuSecond),
-    ours: Math.round(o.perCpuSecond),
+    rounds,
+    'round ratios': ratios.map((x) => x.toFixed(3)).join(' '),
+    floor: Math.round(median(floors.map((x) => x.perCpuSecond))),
+    ours: Math.round(median(oursRuns.map((x) => x.perCpuSecond))),
     'generator CPU s': o.generatorCpu,
   },
 });
 report({
   name: `fan-out spread p99${suffix}`,
-  value: o.spreadP99,
+  value: median(oursRuns.map((x) => x.spreadP99)),
   unit: 'ms',
   target: 150,
   better: 'lower',
-  detail: { watchers, floor: f.spreadP99, p50: o.spreadP50 },
+  detail: {
+    watchers,
+    floor: median(floors.map((x) => x.spreadP99)),
+    p50: median(oursRuns.map((x) => x.spreadP50)),
+  },
 });
 report({
   name: `RSS per idle connection${suffix}`,
