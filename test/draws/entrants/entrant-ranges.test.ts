@@ -2,7 +2,7 @@
 // give every entrant exactly once and in order (empty ranges included), the stored chunks are those the SQL-only
 // freeze writes, a join committed after the snapshot is not seen, and an empty list freezes as nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type pg from 'pg';
+import pg from 'pg';
 import { freezeEntrantColumns } from '../../../server/draws/close/close.queries.ts';
 import {
   EntrantRangeReaders,
@@ -84,6 +84,39 @@ describe('a list frozen in ranges', () => {
     const again = await createGiveaway(db.pool, { winners: 1, participants: people, tickets });
     await inTransaction((client) => freezeEntrantRows(client, again));
     expect(await chunkDigests(again)).toEqual(stored);
+  });
+});
+
+describe('end()', () => {
+  it("closes the readers' own connections (the server stops them with its entrant-readers part)", async () => {
+    const source = new pg.Pool({ connectionString: db.url, application_name: 'entrant-readers-end-test' });
+    const own = new EntrantRangeReaders(source, 2);
+    const sessions = async () => {
+      const { rows } = await db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'entrant-readers-end-test'`,
+      );
+      return rows[0]?.n;
+    };
+    try {
+      const giveawayId = await createGiveaway(db.pool, {
+        winners: 1,
+        participants: [51_000_001, 51_000_002],
+      });
+      const snapshotted = await inTransaction(async (client) => {
+        const { rows } = await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s');
+        return own.read(giveawayId, rows[0]?.s ?? '', [
+          { from: null, to: 51_000_002n },
+          { from: 51_000_002n, to: null },
+        ]);
+      });
+      expect(snapshotted.map((r) => r.count)).toEqual([1, 1]);
+      expect(await sessions()).toBe(2);
+      await own.end();
+      await expect.poll(sessions).toBe(0);
+    } finally {
+      await own.end();
+      await source.end();
+    }
   });
 });
 
