@@ -1,5 +1,5 @@
 // The legacy Redis, read-only by construction: this wrapper issues nothing but SCAN (with or without TYPE),
-// TYPE, GET, MGET, SMEMBERS, SSCAN, HGETALL, HSCAN and SCARD (all pipelined), so the importer cannot write to
+// TYPE, GET, MGET, SMEMBERS, SSCAN, HGETALL, HSCAN, SCARD (all pipelined) and DBSIZE, so the importer cannot write to
 // the source whatever happens. The connection skips CLIENT SETNAME, the INFO ready check and RESP3's HELLO
 // (absent before Redis 6, which a legacy server may well be), so a read-only ACL user suffices.
 import { Redis } from 'ioredis';
@@ -16,6 +16,7 @@ export const READ_COMMANDS = [
   'hgetall',
   'hscan',
   'scard',
+  'dbsize',
 ] as const;
 /** Sent on connect when the URL carries credentials or a database number. */
 export const CONNECTION_COMMANDS = ['auth', 'select'] as const;
