@@ -3,14 +3,13 @@
 // It imports exactly what the per-row checks import, a missing reference still fails with the usual
 // foreign-key error, the references stay locked until the batch commits, and it is used only where it
 // covers every foreign key participants has.
-import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   chooseReferenceChecks,
   insertParticipants,
   type ParticipantBatch,
 } from '../../server/legacy-import/participants.queries.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, inTransaction, type TestDatabase } from '../support/database.ts';
 import { writeBulkFixture } from './bulk-fixture.ts';
 import { importFrom, snapshot, startLegacyRedis, type LegacyRedis } from './harness.ts';
 import { writeLegacyFixture } from './legacy-fixture.ts';
@@ -40,25 +39,10 @@ function batchOf(giveawayId: string, userIds: number[]): ParticipantBatch {
   };
 }
 
-async function inTransaction<T>(fn: (tx: PoolClient) => Promise<T>): Promise<T> {
-  const tx = await db.pool.connect();
-  try {
-    await tx.query('BEGIN');
-    const result = await fn(tx);
-    await tx.query('COMMIT');
-    return result;
-  } catch (err) {
-    await tx.query('ROLLBACK');
-    throw err;
-  } finally {
-    tx.release();
-  }
-}
-
 describe('insertParticipants with set-based checks', () => {
   it('inserts a batch whose users and giveaway exist, with the triggers back on afterwards', async () => {
     const id = await giveaway();
-    const inserted = await inTransaction(async (tx) => {
+    const inserted = await inTransaction(db.pool, async (tx) => {
       const n = await insertParticipants(tx, batchOf(id, [1, 2, 3]), { checks: 'set' });
       const { rows } = await tx.query<{ session_replication_role: string }>(`SHOW session_replication_role`);
       expect(rows[0]?.session_replication_role).toBe('origin');
@@ -70,7 +54,7 @@ describe('insertParticipants with set-based checks', () => {
   it('fails a batch with a missing user with the foreign-key error, inserting nothing', async () => {
     const id = await giveaway();
     await expect(
-      inTransaction((tx) => insertParticipants(tx, batchOf(id, [1, 999]), { checks: 'set' })),
+      inTransaction(db.pool, (tx) => insertParticipants(tx, batchOf(id, [1, 999]), { checks: 'set' })),
     ).rejects.toMatchObject({ code: '23503', constraint: 'participants_user_id_fkey' });
     const { rows } = await db.pool.query(
       `SELECT count(*)::int AS n FROM participants WHERE giveaway_id = $1`,
@@ -83,7 +67,7 @@ describe('insertParticipants with set-based checks', () => {
     const id = await giveaway();
     await db.pool.query(`DELETE FROM giveaways WHERE id = $1`, [id]);
     await expect(
-      inTransaction((tx) => insertParticipants(tx, batchOf(id, [1]), { checks: 'set' })),
+      inTransaction(db.pool, (tx) => insertParticipants(tx, batchOf(id, [1]), { checks: 'set' })),
     ).rejects.toMatchObject({ code: '23503', constraint: 'participants_giveaway_id_fkey' });
   });
 

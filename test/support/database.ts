@@ -45,3 +45,26 @@ export async function createTestDatabase(opts: { empty?: boolean } = {}): Promis
     },
   };
 }
+
+/**
+ * Runs fn in a transaction on one pooled client: committed (or, with `commit: false`, rolled back) when fn
+ * resolves, rolled back when it throws.
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  fn: (tx: pg.PoolClient) => Promise<T>,
+  { commit = true }: { commit?: boolean } = {},
+): Promise<T> {
+  const tx = await pool.connect();
+  try {
+    await tx.query('BEGIN');
+    const result = await fn(tx);
+    await tx.query(commit ? 'COMMIT' : 'ROLLBACK');
+    return result;
+  } catch (err) {
+    await tx.query('ROLLBACK');
+    throw err;
+  } finally {
+    tx.release();
+  }
+}

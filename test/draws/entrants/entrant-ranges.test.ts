@@ -11,7 +11,7 @@ import {
   freezeEntrantRows,
 } from '../../../server/draws/entrants/index.ts';
 import type { EntrantColumns } from '../../../server/draws/protocol/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { createTestDatabase, inTransaction, type TestDatabase } from '../../support/database.ts';
 import { createGiveaway, ensureUsers } from '../support.ts';
 
 let db: TestDatabase;
@@ -27,21 +27,6 @@ afterAll(async () => {
 
 const idsOf = (c: EntrantColumns) =>
   Array.from(c.weights, (_, i) => (c.idHi[i] as number) * 2 ** 32 + (c.idLo[i] as number));
-
-async function inTransaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await run(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
-  }
-}
 
 async function chunkDigests(giveawayId: string): Promise<string[]> {
   const { rows } = await db.pool.query<{ d: string }>(
@@ -68,7 +53,7 @@ describe('a list frozen in ranges', () => {
 
   beforeAll(async () => {
     giveawayId = await createGiveaway(db.pool, { winners: 1, participants: people, tickets });
-    const n = await inTransaction((client) => rangedFreeze(client, giveawayId, (c) => (ranged = c)));
+    const n = await inTransaction(db.pool, (client) => rangedFreeze(client, giveawayId, (c) => (ranged = c)));
     expect(n).toBe(people.length);
   });
 
@@ -82,7 +67,7 @@ describe('a list frozen in ranges', () => {
     const stored = await chunkDigests(giveawayId);
     expect(stored).toHaveLength(1);
     const again = await createGiveaway(db.pool, { winners: 1, participants: people, tickets });
-    await inTransaction((client) => freezeEntrantRows(client, again));
+    await inTransaction(db.pool, (client) => freezeEntrantRows(client, again));
     expect(await chunkDigests(again)).toEqual(stored);
   });
 });
@@ -102,7 +87,7 @@ describe('end()', () => {
         winners: 1,
         participants: [51_000_001, 51_000_002],
       });
-      const snapshotted = await inTransaction(async (client) => {
+      const snapshotted = await inTransaction(db.pool, async (client) => {
         const { rows } = await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s');
         return own.read(giveawayId, rows[0]?.s ?? '', [
           { from: null, to: 51_000_002n },
@@ -126,7 +111,7 @@ describe('the exported snapshot', () => {
     const late = 41_000_004;
     await ensureUsers(db.pool, [late]);
     const giveawayId = await createGiveaway(db.pool, { winners: 1, participants: people });
-    await inTransaction(async (client) => {
+    await inTransaction(db.pool, async (client) => {
       const { rows } = await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s');
       await db.pool.query('INSERT INTO participants (giveaway_id, user_id) VALUES ($1, $2)', [
         giveawayId,
@@ -141,7 +126,7 @@ describe('the exported snapshot', () => {
       expect(seen.map((r) => r.count)).toEqual([1, 2, 0]);
       expect(idsOf(columnsFromImages(seen))).toEqual(people);
     });
-    const now = await inTransaction((client) =>
+    const now = await inTransaction(db.pool, (client) =>
       copyEntrantRange(client, giveawayId, { from: null, to: null }),
     );
     expect(idsOf(columnsFromImages([now]))).toEqual([...people, late]);
@@ -159,7 +144,9 @@ describe('an empty list frozen in ranges', () => {
   it('freezes nothing and stores no chunk', async () => {
     const giveawayId = await createGiveaway(db.pool, { winners: 1 });
     let read: EntrantColumns | undefined;
-    expect(await inTransaction((client) => rangedFreeze(client, giveawayId, (c) => (read = c)))).toBe(0);
+    expect(
+      await inTransaction(db.pool, (client) => rangedFreeze(client, giveawayId, (c) => (read = c))),
+    ).toBe(0);
     expect(read?.weights).toHaveLength(0);
     expect(await chunkDigests(giveawayId)).toEqual([]);
   });

@@ -2,11 +2,10 @@
 // idempotent enqueue and exactly-one delivery per attempt across two nodes.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JobQueue, type Job, type JobQueueOptions } from '../../../server/platform/jobs/index.ts';
 import { createLogger } from '../../../server/platform/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { createTestDatabase, inTransaction, type TestDatabase } from '../../support/database.ts';
 
 let tdb: TestDatabase;
 const nodes: JobQueue[] = [];
@@ -39,25 +38,6 @@ async function startNode(schema: string, extra: Partial<JobQueueOptions> = {}): 
   return node;
 }
 
-async function inTransaction<T>(
-  pool: pg.Pool,
-  fn: (tx: pg.PoolClient) => Promise<T>,
-  commit = true,
-): Promise<T> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('BEGIN');
-    const result = await fn(tx);
-    await tx.query(commit ? 'COMMIT' : 'ROLLBACK');
-    return result;
-  } catch (err) {
-    await tx.query('ROLLBACK');
-    throw err;
-  } finally {
-    tx.release();
-  }
-}
-
 const fast = { pollingIntervalSeconds: 0.5 };
 
 describe('JobQueue', () => {
@@ -85,7 +65,9 @@ describe('JobQueue', () => {
 
   it('leaves no job behind when the transaction rolls back', async () => {
     const node = await startNode(freshSchema());
-    await inTransaction(tdb.pool, (tx) => node.enqueue(tx, 'notify-winner', { user_id: 1 }), false);
+    await inTransaction(tdb.pool, (tx) => node.enqueue(tx, 'notify-winner', { user_id: 1 }), {
+      commit: false,
+    });
 
     const counts = await node.countByState('notify-winner');
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
@@ -207,11 +189,9 @@ describe('JobQueue', () => {
 
     await many(['m:1', 'm:2', 'm:3']);
     await many(['m:2', 'm:3', 'm:4']);
-    await inTransaction(
-      tdb.pool,
-      (tx) => node.enqueueMany(tx, 'notify-winner', [{ data: { k: 'x' } }]),
-      false,
-    );
+    await inTransaction(tdb.pool, (tx) => node.enqueueMany(tx, 'notify-winner', [{ data: { k: 'x' } }]), {
+      commit: false,
+    });
 
     const { rows } = await tdb.pool.query<{ k: string }>(
       `SELECT data->>'k' AS k FROM ${schema}.job WHERE name = 'notify-winner' ORDER BY 1`,
