@@ -84,7 +84,7 @@ export class ChangeRelay {
     this.unsubscribe.push(
       feed.onChange((changes) => {
         for (const n of changes) this.collect(n);
-        if (lock.isLeader) this.loop.poke(changes.some((n) => n.statusChanged));
+        if (lock.isLeader) this.loop.poke();
       }),
       feed.onReconnect(() => {
         // Notifications sent while we were away are lost: the leader re-reads everything live.

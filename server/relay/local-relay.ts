@@ -80,7 +80,7 @@ export class LocalRelay {
       feed.onChange((changes) => {
         if (!this.active) return;
         for (const n of changes) this.pending.add(n.giveawayId);
-        this.loop.poke(changes.some((n) => n.statusChanged));
+        this.loop.poke();
       }),
       // Notifications sent while the feed was away are lost: re-read every watched giveaway.
       feed.onReconnect(() => {

@@ -3,16 +3,12 @@
 //
 // poke() runs a pass at once when the last one started at least `everyMs` ago: a change that arrives after a
 // quiet spell (a giveaway drawn, a status change) goes out without waiting up to a whole tick, while a burst
-// still gets at most one pass per `everyMs` (the relays' per-room coalescing rests on that). An urgent poke (a
-// status change: rare by nature, and its watchers wait for it) skips that limit: a pass at once, or right after
-// the one in flight.
+// still gets at most one pass per `everyMs` (the relays' per-room coalescing rests on that).
 export class TickLoop {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | null = null;
   private running = false;
   private lastStart = -Infinity;
-  /** An urgent poke came during a pass: the next pass follows it at once. */
-  private again = false;
 
   constructor(
     private readonly pass: () => Promise<void>,
@@ -25,17 +21,10 @@ export class TickLoop {
     this.schedule();
   }
 
-  /**
-   * Something is waiting: run a pass now unless one is in flight or one started less than a tick ago. Urgent:
-   * now, or as soon as the pass in flight ends.
-   */
-  poke(urgent = false): void {
-    if (!this.running) return;
-    if (this.ticking) {
-      this.again ||= urgent;
-      return;
-    }
-    if (!urgent && performance.now() - this.lastStart < this.everyMs) return;
+  /** Something is waiting: run a pass now unless one is in flight or one started less than a tick ago. */
+  poke(): void {
+    if (!this.running || this.ticking) return;
+    if (performance.now() - this.lastStart < this.everyMs) return;
     clearTimeout(this.timer);
     this.run();
   }
@@ -57,10 +46,7 @@ export class TickLoop {
     // A pass handles its own errors (PassBackoff); the loop only sequences them.
     this.ticking = this.pass().finally(() => {
       this.ticking = null;
-      if (this.again && this.running) {
-        this.again = false;
-        this.run();
-      } else this.schedule();
+      this.schedule();
     });
   }
 }

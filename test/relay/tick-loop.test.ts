@@ -41,30 +41,6 @@ describe('TickLoop', () => {
     expect(state.overlapped).toBe(false);
   });
 
-  it('runs an urgent pass at once even within a tick of the last one', async () => {
-    const { loop, state } = counted(60_000);
-    loop.start();
-    loop.poke();
-    await expect.poll(() => state.passes).toBe(1);
-    loop.poke(); // a count: waits for the tick
-    expect(state.passes).toBe(1);
-    loop.poke(true); // a status change: now
-    await expect.poll(() => state.passes).toBe(2);
-  });
-
-  it('runs an urgent pass right after the pass in flight, which may have read the state before the change', async () => {
-    const { loop, state } = counted(60_000, 30);
-    loop.start();
-    loop.poke();
-    expect(state.inFlight).toBe(1);
-    loop.poke(true);
-    loop.poke(true); // one follow-up pass, not one per poke
-    await expect.poll(() => state.passes).toBe(2);
-    await expect.poll(() => state.inFlight).toBe(0);
-    expect(state.passes).toBe(2);
-    expect(state.overlapped).toBe(false);
-  });
-
   it('ignores pokes before start and after stop', async () => {
     const { loop, state } = counted(60_000);
     loop.poke();

@@ -18,8 +18,6 @@ export interface ChangeNotification {
   giveawayId: string;
   version: number;
   op: ChangeOp;
-  /** The giveaway's status changed (or it was created or deleted): relays tell it at once (migration 0011). */
-  statusChanged: boolean;
 }
 
 export interface ChangeFeedOptions {
@@ -99,14 +97,9 @@ function parseJson(text: string): unknown {
 
 function asChange(payload: unknown): ChangeNotification | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
-  const p = payload as { giveaway_id?: unknown; version?: unknown; op?: unknown; status_changed?: unknown };
+  const p = payload as { giveaway_id?: unknown; version?: unknown; op?: unknown };
   if (typeof p.giveaway_id !== 'string' || typeof p.op !== 'string' || !OPS.has(p.op)) return undefined;
-  return {
-    giveawayId: p.giveaway_id,
-    version: Number(p.version) || 0,
-    op: p.op as ChangeOp,
-    statusChanged: p.status_changed === true,
-  };
+  return { giveawayId: p.giveaway_id, version: Number(p.version) || 0, op: p.op as ChangeOp };
 }
 
 /** Resolves when `p` settles or after `ms`: ending a client on a half-open socket can wait for TCP timeouts. */
