@@ -1,5 +1,6 @@
 // The join write path's one statement: a whole batch of joins across giveaways, decided atomically in SQL.
 import * as db from 'zapatos/db';
+import { arrayLiteral } from '../platform/db/index.ts';
 import type * as s from 'zapatos/schema';
 
 export type JoinOutcome = 'joined' | 'already_joined' | 'closed' | 'full' | 'creator' | 'not_found';
@@ -106,21 +107,6 @@ const OUTCOME_BY_LETTER: Readonly<Record<string, JoinOutcome>> = {
   x: 'creator',
   n: 'not_found',
 };
-
-/**
- * Array parameters as PostgreSQL array literals, built here rather than by pg's per-element escaping (a few
- * % of the server's CPU per join). Elements are uuids, integers and enum labels: each is still quoted, and
- * one that could break out of its quotes is refused (the whole batch fails, as an invalid uuid would).
- */
-function arrayLiteral(values: readonly (string | number)[]): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    const v = String(values[i]);
-    if (v.includes('"') || v.includes('\\')) throw new Error(`Unsafe array element: ${JSON.stringify(v)}`);
-    out += i === 0 ? `"${v}"` : `,"${v}"`;
-  }
-  return out + '}';
-}
 
 export async function applyJoinBatch(
   client: db.Queryable,

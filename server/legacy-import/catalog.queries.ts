@@ -6,7 +6,7 @@ import * as db from 'zapatos/db';
 import { copyField, copyIn } from './copy-stream.ts';
 import type { LegacyChannelInfo, LegacyPrize, LegacyUser } from './legacy-records.ts';
 import { iso } from './legacy-values.ts';
-import { intArrayLiteral } from './participants.queries.ts';
+import { intArrayLiteral } from '../platform/db/index.ts';
 
 export interface Counts {
   inserted: number;

@@ -14,14 +14,6 @@ export interface ParticipantBatch {
   userIds: number[];
 }
 
-/**
- * An integer array as PostgreSQL's text literal. node-postgres would quote every element as a string;
- * for millions of ids, building the literal once is a visible share of the importer's CPU.
- */
-export function intArrayLiteral(values: readonly number[]): string {
-  return `{${values.join(',')}}`;
-}
-
 /** COPY's text for a batch: one `giveaway index, user` line per row. */
 function participantCopyText(batch: ParticipantBatch): string {
   const { giveawayIndex, userIds } = batch;

@@ -153,10 +153,7 @@ export interface CheckSubject {
 }
 
 export async function selectSubject(client: db.Queryable, userId: number): Promise<CheckSubject | undefined> {
-  const row = await db
-    .selectOne('users', { id: userId }, { columns: ['id', 'is_premium', 'wallet_address'] })
-    .run(client);
-  return row && { userId: Number(row.id), isPremium: row.is_premium, walletAddress: row.wallet_address };
+  return (await selectSubjects(client, [userId])).get(userId);
 }
 
 /** selectSubject for many users in one query: the ones that exist, by id. */

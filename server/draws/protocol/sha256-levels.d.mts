@@ -21,6 +21,9 @@ export interface LevelHasher {
   nodes(below: Uint8Array, belowOffset: number, pairs: number, out: Uint8Array, outOffset: number): void;
 }
 
+/** SHA-256 of data as a latin1 (binary) string of 32 characters, without a Buffer per call. */
+export function digest(data: Uint8Array): string;
+
 /** True when this runtime runs the WebAssembly SIMD kernel. */
 export function simdAvailable(): boolean;
 

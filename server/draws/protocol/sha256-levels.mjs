@@ -82,8 +82,11 @@ class WasmLevelHasher {
   }
 }
 
-// crypto.hash (Node >= 20.12) skips the Hash object; the latin1 digest avoids a Buffer per call.
-const digest =
+/**
+ * SHA-256 of data as a latin1 string of 32 characters. crypto.hash (Node >= 20.12; package.json allows 20.11)
+ * skips the Hash object, and a string digest avoids a Buffer per call.
+ */
+export const digest =
   typeof hash === 'function'
     ? (data) => hash('sha256', data, 'latin1')
     : (data) => createHash('sha256').update(data).digest('latin1');

@@ -2,6 +2,7 @@
 // same answers at every chunk boundary as a row per entrant did; a list longer than one chunk is cut the same way
 // by the close (the images it read, whole or in id ranges) and by the import (SQL alone); deleting the giveaway
 // deletes its chunks.
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freezeEntrantColumns } from '../../../server/draws/close/close.queries.ts';
 import { EntrantRangeReaders } from '../../../server/draws/entrants/entrant-ranges.ts';
@@ -31,8 +32,9 @@ afterAll(async () => {
 const idsOf = (c: EntrantColumns) =>
   Array.from(c.weights, (_, i) => (c.idHi[i] as number) * 2 ** 32 + (c.idLo[i] as number));
 
-async function chunkRows(giveawayId: string) {
-  const { rows } = await db.pool.query<{
+/** The stored chunks of a list, one digest row each (through `client` to see a transaction's own writes). */
+async function chunkRows(giveawayId: string, client: pg.Pool | pg.PoolClient = db.pool) {
+  const { rows } = await client.query<{
     chunk: number;
     first: string;
     last: string;
@@ -169,13 +171,7 @@ describe('a list longer than one chunk', () => {
       await client.query('BEGIN');
       await client.query('DELETE FROM draw_entrant_chunks WHERE giveaway_id = $1', [giveawayId]);
       expect(await freezeEntrantRows(client, giveawayId)).toBe(n);
-      const imported = await client.query(
-        `SELECT chunk, first_user_id AS first, last_user_id AS last, cardinality(user_ids) AS n,
-           md5(user_ids::text || '/' || weights::text) AS digest
-         FROM draw_entrant_chunks WHERE giveaway_id = $1 ORDER BY chunk`,
-        [giveawayId],
-      );
-      expect(imported.rows).toEqual(closed);
+      expect(await chunkRows(giveawayId, client)).toEqual(closed);
     } finally {
       await client.query('ROLLBACK');
       client.release();
@@ -197,13 +193,7 @@ describe('a list longer than one chunk', () => {
       expect(frozen).toBe(n);
       expect(ranged && idsOf(ranged)).toEqual(people);
       expect(Array.from(ranged?.weights ?? [])).toEqual(Array.from(read?.weights ?? []));
-      const again = await client.query(
-        `SELECT chunk, first_user_id AS first, last_user_id AS last, cardinality(user_ids) AS n,
-           md5(user_ids::text || '/' || weights::text) AS digest
-         FROM draw_entrant_chunks WHERE giveaway_id = $1 ORDER BY chunk`,
-        [giveawayId],
-      );
-      expect(again.rows).toEqual(closed);
+      expect(await chunkRows(giveawayId, client)).toEqual(closed);
     } finally {
       await client.query('ROLLBACK');
       client.release();
