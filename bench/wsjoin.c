@@ -4,7 +4,12 @@
 // init-data (signed by the Node script: no HMAC here), then each joins every giveaway in GIDS_FILE in order,
 // keeping K joins in flight; every ack's latency is measured on CLOCK_MONOTONIC from the moment its join
 // was handed to write() to the read() that brought the ack.
-// usage: wsjoin HOST PORT N K CONNECT_FILE GIDS_FILE
+// usage: wsjoin HOST PORT N K CONNECT_FILE GIDS_FILE [RATE]
+//   RATE (joins/s, optional): open loop. Joins leave on a fixed schedule, i/RATE s after "go", each on the
+//   next socket (round robin) with fewer than K in flight, whatever the acks do; a join that finds every
+//   socket busy leaves late, and its latency still counts from its scheduled time (no coordinated
+//   omission). Without RATE the loop is closed: each ack sends that socket's next join at once, so latency
+//   is in flight / throughput by construction and the run measures the server at saturation.
 //   CONNECT_FILE: N lines, each a complete Socket.IO CONNECT text ("40{\"initData\":\"...\"}").
 //   GIDS_FILE: one giveaway id per line.
 // Prints READY once every connection is connected, waits for a line on stdin, runs, and prints one line:
@@ -40,6 +45,9 @@ typedef struct {
 
 static char **gids; static int ngids;
 static int K, running = 0;
+static double rate = 0;          // joins/s in open-loop mode, 0 for the closed loop
+static long issued = 0, late = 0; // open loop: joins sent so far; of them, sent after their scheduled time
+static int rr = 0;               // open loop: the socket the next join tries first
 static long acked = 0, accepted = 0, joined = 0, already = 0, failed = 0, writes = 0, reads = 0, ready = 0, done = 0;
 static double *lat; static long nlat = 0;
 static double *warm; static long nwarm = 0;
@@ -77,17 +85,18 @@ static void flush_out(conn_t *c) {
   c->olen = 0;
 }
 
-static void send_join(conn_t *c) {
+static void send_join(conn_t *c, double at) {
   int i = c->next++;
   char msg[160];
   int n = snprintf(msg, sizeof msg, "42%d[\"giveaway:join\",{\"giveaway_id\":\"%s\"}]", i, gids[i]);
   queue_text(c, msg, n);
-  c->sent[i] = now_ms();
+  c->sent[i] = at;
 }
 
 static void start(conn_t *c) {
-  for (int k = 0; k < K && c->next < ngids; k++) send_join(c);
-  if (c->next == 0) { c->state = S_DONE; done++; }
+  if (ngids == 0) { c->state = S_DONE; done++; return; }
+  if (rate > 0) return;  // the schedule sends (main loop)
+  for (int k = 0; k < K && c->next < ngids; k++) send_join(c, now_ms());
 }
 
 static void on_ack(conn_t *c, const char *p, size_t n, double t) {
@@ -107,7 +116,7 @@ static void on_ack(conn_t *c, const char *p, size_t n, double t) {
     failed++;
     if (errors_shown++ < 5) fprintf(stderr, "join refused: %.*s\n", (int)(n < 300 ? n : 300), p);
   }
-  if (c->next < ngids) send_join(c);
+  if (rate == 0 && c->next < ngids) send_join(c, now_ms());
   else if (c->acked == ngids) { c->state = S_DONE; done++; }
 }
 
@@ -157,7 +166,8 @@ static double pct_of(const double *a, long na, double p) { if (!na) return -1; l
 static double pct(double p) { return pct_of(lat, nlat, p); }
 
 int main(int argc, char **argv) {
-  if (argc < 7) { fprintf(stderr, "usage: wsjoin HOST PORT N K CONNECT_FILE GIDS_FILE\n"); return 2; }
+  if (argc < 7) { fprintf(stderr, "usage: wsjoin HOST PORT N K CONNECT_FILE GIDS_FILE [RATE]\n"); return 2; }
+  if (argc > 7) rate = atof(argv[7]);
   const char *host = argv[1]; int port = atoi(argv[2]), n = atoi(argv[3]); K = atoi(argv[4]);
   int nconnect = 0; char **connects = read_lines(argv[5], &nconnect);
   gids = read_lines(argv[6], &ngids);
@@ -181,7 +191,7 @@ int main(int argc, char **argv) {
       c->sent = malloc(sizeof(double) * (ngids + 1));
       struct epoll_event e = {.events = EPOLLIN, .data.ptr = c}; epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &e); opened++;
     }
-    int k = epoll_wait(ep, evs, 1024, 50);
+    int k = epoll_wait(ep, evs, 1024, running && rate > 0 ? 1 : 50);
     for (int i = 0; i < k; i++) {
       conn_t *c = evs[i].data.ptr;
       if (!c) {
@@ -207,6 +217,21 @@ int main(int argc, char **argv) {
       if (c->olen) flush_out(c);
     }
     double t = now_ms();
+    if (running && rate > 0) {
+      // Open loop: send every join whose time has come, each on the next socket with room for one.
+      long total = (long)n * ngids, due = (long)((t - go_at) * rate / 1000) + 1;
+      while (issued < due && issued < total) {
+        conn_t *c = NULL;
+        for (int tries = 0; tries < n; tries++) {
+          conn_t *x = &cs[rr]; rr = (rr + 1) % n;
+          if (x->next < ngids && x->next - x->acked < K) { c = x; break; }
+        }
+        if (!c) break;  // every socket has K in flight: the schedule waits for an ack
+        double at = go_at + issued * 1000.0 / rate;
+        if (t - at > 1) late++;
+        send_join(c, at); issued++; flush_out(c);
+      }
+    }
     if (!running && ready == n && !go_at) { go_at = -1; fprintf(stderr, "ready: %d sockets in %.0f ms\n", n, t - t0); printf("READY\n"); fflush(stdout); }
     if (!running && ready < n && t - t0 > 120000) { fprintf(stderr, "only %ld of %d connected after 120 s\n", ready, n); return 3; }
     if (running && done == n) { end_at = t; cpu_end = cpu_s(); break; }
@@ -217,8 +242,8 @@ int main(int argc, char **argv) {
   }
   qsort(lat, nlat, sizeof(double), cmpd);
   qsort(warm, nwarm, sizeof(double), cmpd);
-  printf("sockets=%d joins=%ld acked=%ld accepted=%ld joined=%ld already=%ld failed=%ld p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f wall_s=%.3f cpu_s=%.3f cpu_run_s=%.3f writes=%ld reads=%ld go_ms=%.3f end_ms=%.3f p50_warm_ms=%.2f p99_warm_ms=%.2f\n",
+  printf("sockets=%d joins=%ld acked=%ld accepted=%ld joined=%ld already=%ld failed=%ld p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f wall_s=%.3f cpu_s=%.3f cpu_run_s=%.3f writes=%ld reads=%ld go_ms=%.3f end_ms=%.3f p50_warm_ms=%.2f p99_warm_ms=%.2f rate=%.0f late=%ld\n",
          n, (long)n * ngids, acked, accepted, joined, already, failed, pct(50), pct(90), pct(99), pct(99.9), nlat ? lat[nlat - 1] : -1,
-         (end_at - go_at) / 1000, cpu_s(), cpu_end - cpu_go, writes - writes_go, reads - reads_go, go_at, end_at, pct_of(warm, nwarm, 50), pct_of(warm, nwarm, 99));
+         (end_at - go_at) / 1000, cpu_s(), cpu_end - cpu_go, writes - writes_go, reads - reads_go, go_at, end_at, pct_of(warm, nwarm, 50), pct_of(warm, nwarm, 99), rate, late);
   return acked == (long)n * ngids ? 0 : 4;
 }
