@@ -1,10 +1,19 @@
-// Room broadcasts without a per-socket loop. Socket.IO's uWS binding already encodes a broadcast once and
+// Room broadcasts without a per-socket loop, and uWS topics only where a broadcast uses them.
+//
+// Socket.IO's uWS binding (socket.io/dist/uws.js, installed by `io.attachApp`) encodes a broadcast once and
 // hands it to uWS topic publish, but it then walks every socket of the room in JS to find the few on HTTP
-// long-polling; with 5k–20k watchers in a room that walk was most of the JS time of a broadcast (profile
-// of bench/fanout.bench.ts: in-memory-adapter `apply` ≈ 80 % of each broadcast). Here the long-polling
-// sockets are tracked as they come and go (they leave the set when they upgrade to websocket), so a
-// broadcast to one room with no exclusions costs one encode, one publish per frame, and one write per
-// long-polling member. Anything else (several rooms, `except`, no uWS app) takes Socket.IO's own path.
+// long-polling; with 5k–20k watchers in a room that walk was most of the JS time of a broadcast (profile of
+// bench/fanout.bench.ts: in-memory-adapter `apply` ≈ 80 % of each broadcast). Here the long-polling sockets
+// are tracked as they come and go (they leave the set when they upgrade to websocket), so a broadcast to one
+// room with no exclusions costs one encode, one publish per frame, and one write per long-polling member.
+//
+// The binding also subscribes every websocket to a uWS topic per room it is in, its own id room included,
+// plus one for the whole namespace. Broadcasts here go to giveaway rooms only, never to one socket's id room
+// nor to a whole namespace, yet those two topics cost ~1.5 KB of native memory per idle connection (RSS per
+// idle connection at 5k watchers 5.6–6.5 KB with them, 4.7–5.1 KB without: bench/README.md, History). So a
+// websocket is subscribed to the rooms it joins except its own id room, and a broadcast to an id room, to a
+// namespace, to several rooms or with exclusions takes the in-memory adapter's per-socket path, which
+// reaches websocket and long-polling sockets alike.
 import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { uWS } from './uws.ts';
@@ -14,17 +23,34 @@ const SEPARATOR = '\x1f';
 
 type Packet = { nsp?: string; type: number; data: unknown[] };
 type Broadcast = (this: Adapter, packet: Packet, opts: BroadcastOptions) => void;
+type AddAll = (this: Adapter, id: string, rooms: Set<string>) => Promise<void> | void;
+type Del = (this: Adapter, id: string, room: string) => Promise<void> | void;
 interface Target {
   app: uWS.TemplatedApp;
   polling: Map<Namespace, Set<Socket>>;
 }
+/** What this module reads of a socket's engine connection: its transport and, on websocket, the uWS socket. */
+interface Conn {
+  transport: { name: string; socket?: Pick<uWS.WebSocket<unknown>, 'subscribe' | 'unsubscribe'> };
+}
+
+const proto = Adapter.prototype as unknown as { addAll: AddAll; del: Del; broadcast: Broadcast };
+/**
+ * The in-memory adapter's own methods, taken when this module loads: Socket.IO replaces them on the shared
+ * prototype inside `io.attachApp` (after every import) and puts these back on `io.close()`.
+ */
+const inMemory = { addAll: proto.addAll, del: proto.del, broadcast: proto.broadcast };
 
 /** The uWS app and long-polling sockets per Socket.IO server; several servers may share a process (tests). */
 const targets = new WeakMap<object, Target>();
-let socketIoBroadcast: Broadcast | undefined;
 
-/** Call after `io.attachApp(app)`, which installs Socket.IO's uWS broadcast that this one falls back to. */
-export function installFastPublish(io: Server, app: uWS.TemplatedApp): void {
+const topicOf = (nsp: Namespace, room: string) => `${nsp.name}${SEPARATOR}${room}`;
+
+/**
+ * Call after `io.attachApp(app)`: replaces the broadcast and room subscriptions it installed. Call what it
+ * returns before closing `app`: the server's broadcasts then take the per-socket path, never the closed app.
+ */
+export function installFastPublish(io: Server, app: uWS.TemplatedApp): () => void {
   const target: Target = { app, polling: new Map() };
   targets.set(io, target);
   const track = (nsp: Namespace) => {
@@ -33,37 +59,62 @@ export function installFastPublish(io: Server, app: uWS.TemplatedApp): void {
     nsp.on('connection', (socket: Socket) => {
       if (socket.conn.transport.name === 'websocket') return;
       set.add(socket);
-      socket.conn.once('upgrade', () => set.delete(socket));
+      socket.conn.once('upgrade', () => {
+        set.delete(socket);
+        // Rooms joined on long-polling get their topics once there is a websocket to subscribe.
+        const ws = (socket.conn as unknown as Conn).transport.socket;
+        for (const room of socket.rooms) if (room !== socket.id) ws?.subscribe(topicOf(nsp, room));
+      });
       socket.once('disconnect', () => set.delete(socket));
     });
   };
   track(io.of('/'));
   io.on('new_namespace', track);
-
-  const proto = Adapter.prototype as unknown as { broadcast: Broadcast };
-  const current = proto.broadcast;
-  if (current === fastBroadcast) return;
-  socketIoBroadcast = current;
+  proto.addAll = topicAddAll;
+  proto.del = topicDel;
   proto.broadcast = fastBroadcast;
+  return () => targets.delete(io);
+}
+
+/** The websocket of socket `id` when its server is one of ours, i.e. attached to a uWS app here. */
+function websocketOf(adapter: Adapter, id: string) {
+  const nsp = adapter.nsp as Namespace;
+  if (!targets.has(nsp.server)) return undefined;
+  // Sockets still in their connection middlewares are kept apart from `sockets` (Socket.IO 4.8).
+  const preConnect = (nsp as unknown as { _preConnectSockets?: Map<string, Socket> })._preConnectSockets;
+  const socket = nsp.sockets.get(id) ?? preConnect?.get(id);
+  const conn = socket?.conn as unknown as Conn | undefined;
+  return conn?.transport.name === 'websocket' ? conn.transport.socket : undefined;
+}
+
+function topicAddAll(this: Adapter, id: string, rooms: Set<string>): Promise<void> | void {
+  const done = inMemory.addAll.call(this, id, rooms);
+  const ws = websocketOf(this, id);
+  if (ws) for (const room of rooms) if (room !== id) ws.subscribe(topicOf(this.nsp as Namespace, room));
+  return done;
+}
+
+function topicDel(this: Adapter, id: string, room: string): Promise<void> | void {
+  const done = inMemory.del.call(this, id, room);
+  if (room !== id) websocketOf(this, id)?.unsubscribe(topicOf(this.nsp as Namespace, room));
+  return done;
 }
 
 function fastBroadcast(this: Adapter, packet: Packet, opts: BroadcastOptions): void {
-  const fallback = socketIoBroadcast;
-  if (!fallback) return;
-  // Socket.IO's close() puts the in-memory broadcast back; a stale patch must not publish to a closed app.
   const nsp = this.nsp as Namespace;
   const target = targets.get(nsp.server);
   const polling = target?.polling.get(nsp);
-  if (!target || !polling || opts.rooms.size !== 1 || (opts.except?.size ?? 0) !== 0) {
-    fallback.call(this, packet, opts);
+  const room = opts.rooms.size === 1 ? (opts.rooms.values().next().value as string) : undefined;
+  // No topic carries an id room (`this.sids` is keyed by socket id) or a whole namespace (no room).
+  if (!target || !polling || room === undefined || this.sids.has(room) || (opts.except?.size ?? 0) !== 0) {
+    inMemory.broadcast.call(this, packet, opts);
     return;
   }
-  const room = opts.rooms.values().next().value as string;
   packet.nsp = nsp.name;
   const encoded = (this as unknown as { encoder: { encode(p: Packet): (string | Buffer)[] } }).encoder.encode(
     packet,
   );
-  const topic = `${nsp.name}${SEPARATOR}${room}`;
+  const topic = topicOf(nsp, room);
   for (const frame of encoded) {
     // "4" is the Engine.IO message type; binary frames carry it in the websocket opcode instead.
     if (typeof frame === 'string') target.app.publish(topic, `4${frame}`, false);

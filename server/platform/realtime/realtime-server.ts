@@ -84,7 +84,7 @@ export async function startRealtimeServer(opts: {
     ...(opts.adapter.adapter ? { adapter: opts.adapter.adapter } : {}),
   });
   io.attachApp(app, { compression: uWS.DISABLED, maxBackpressure: 1024 * 1024, idleTimeout: 0 } as never);
-  installFastPublish(io as never, app);
+  const releaseFastPublish = installFastPublish(io as never, app);
   leanEngine(io as never);
   io.engine.on('connection', (raw: Parameters<SocketAdmission['onConnection']>[0]) => {
     opts.admission.onConnection(raw);
@@ -115,6 +115,7 @@ export async function startRealtimeServer(opts: {
     io,
     port,
     async close() {
+      releaseFastPublish();
       uWS.us_listen_socket_close(token as never);
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
