@@ -9,8 +9,8 @@
 //
 // The binding also subscribes every websocket to a uWS topic per room it is in, its own id room included,
 // plus one for the whole namespace. Broadcasts here go to giveaway rooms only, never to one socket's id room
-// nor to a whole namespace, yet those two topics cost ~1.5 KB of native memory per idle connection (RSS per
-// idle connection at 5k watchers 5.6–6.5 KB with them, 4.7–5.1 KB without: bench/README.md, History). So a
+// nor to a whole namespace, yet those two topics cost native memory on every idle connection (RSS per idle
+// connection at 5k watchers: median 5.4 KB with them, 4.7 KB without, six runs each: bench/README.md). So a
 // websocket is subscribed to the rooms it joins except its own id room, and a broadcast to an id room, to a
 // namespace, to several rooms or with exclusions takes the in-memory adapter's per-socket path, which
 // reaches websocket and long-polling sockets alike.

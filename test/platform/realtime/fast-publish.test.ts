@@ -1,5 +1,5 @@
 // uWS topics only where broadcasts use them (fast-publish.ts): a websocket is subscribed to the rooms it joins,
-// not to its own id room nor to the namespace (~1.5 KB of native memory per idle connection), and what no topic
+// not to its own id room nor to the namespace (~0.7 KB of RSS per idle connection), and what no topic
 // carries (an id room, the whole namespace) still reaches websocket sockets through the per-socket path. A
 // socket that joins a room on long-polling gets the room's topic when it upgrades.
 import type { Socket } from 'socket.io';
