@@ -25,21 +25,28 @@ type Packet = { nsp?: string; type: number; data: unknown[] };
 type Broadcast = (this: Adapter, packet: Packet, opts: BroadcastOptions) => void;
 type AddAll = (this: Adapter, id: string, rooms: Set<string>) => Promise<void> | void;
 type Del = (this: Adapter, id: string, room: string) => Promise<void> | void;
+type DelAll = (this: Adapter, id: string) => void;
 interface Target {
   app: uWS.TemplatedApp;
   polling: Map<Namespace, Set<Socket>>;
 }
 /** What this module reads of a socket's engine connection: its transport and, on websocket, the uWS socket. */
 interface Conn {
+  readyState: string;
   transport: { name: string; socket?: Pick<uWS.WebSocket<unknown>, 'subscribe' | 'unsubscribe'> };
 }
 
-const proto = Adapter.prototype as unknown as { addAll: AddAll; del: Del; broadcast: Broadcast };
+const proto = Adapter.prototype as unknown as {
+  addAll: AddAll;
+  del: Del;
+  delAll: DelAll;
+  broadcast: Broadcast;
+};
 /**
  * The in-memory adapter's own methods, taken when this module loads: Socket.IO replaces them on the shared
  * prototype inside `io.attachApp` (after every import) and puts these back on `io.close()`.
  */
-const inMemory = { addAll: proto.addAll, del: proto.del, broadcast: proto.broadcast };
+const inMemory = { addAll: proto.addAll, del: proto.del, delAll: proto.delAll, broadcast: proto.broadcast };
 
 /** The uWS app and long-polling sockets per Socket.IO server; several servers may share a process (tests). */
 const targets = new WeakMap<object, Target>();
@@ -72,6 +79,7 @@ export function installFastPublish(io: Server, app: uWS.TemplatedApp): () => voi
   io.on('new_namespace', track);
   proto.addAll = topicAddAll;
   proto.del = topicDel;
+  proto.delAll = topicDelAll;
   proto.broadcast = fastBroadcast;
   return () => targets.delete(io);
 }
@@ -84,7 +92,10 @@ function websocketOf(adapter: Adapter, id: string) {
   const preConnect = (nsp as unknown as { _preConnectSockets?: Map<string, Socket> })._preConnectSockets;
   const socket = nsp.sockets.get(id) ?? preConnect?.get(id);
   const conn = socket?.conn as unknown as Conn | undefined;
-  return conn?.transport.name === 'websocket' ? conn.transport.socket : undefined;
+  // A closed uWS socket throws on any call (and uWS dropped its topics when it closed).
+  return conn?.readyState === 'open' && conn.transport.name === 'websocket'
+    ? conn.transport.socket
+    : undefined;
 }
 
 function topicAddAll(this: Adapter, id: string, rooms: Set<string>): Promise<void> | void {
@@ -98,6 +109,18 @@ function topicDel(this: Adapter, id: string, room: string): Promise<void> | void
   const done = inMemory.del.call(this, id, room);
   if (room !== id) websocketOf(this, id)?.unsubscribe(topicOf(this.nsp as Namespace, room));
   return done;
+}
+
+/**
+ * Leaving every room: on a disconnect, or when the client leaves the namespace but keeps its connection ("41",
+ * then maybe "40" again). Socket.IO's binding left the websocket subscribed in that second case, so a client
+ * could gather any number of room topics on one connection, past the per-socket subscription cap.
+ */
+function topicDelAll(this: Adapter, id: string): void {
+  const ws = websocketOf(this, id);
+  const rooms = ws ? [...(this.sids.get(id) ?? [])] : [];
+  inMemory.delAll.call(this, id);
+  for (const room of rooms) if (room !== id) ws?.unsubscribe(topicOf(this.nsp as Namespace, room));
 }
 
 function fastBroadcast(this: Adapter, packet: Packet, opts: BroadcastOptions): void {

@@ -95,6 +95,46 @@ describe('uWS topics of a websocket', () => {
   });
 });
 
+describe('a client that leaves the namespace but keeps its connection', () => {
+  it('stops getting the broadcasts of the rooms its socket was in (topics do not outlive the socket)', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${app.app.realtimePort}/socket.io/?EIO=4&transport=websocket`);
+    const frames: string[] = [];
+    ws.on('message', (data: Buffer) => frames.push(data.toString()));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const connectedSockets = () => frames.filter((f) => f.startsWith('40{'));
+    const sidOf = (frame: string) => (JSON.parse(frame.slice(2)) as { sid: string }).sid;
+    ws.send('40');
+    await expect.poll(() => connectedSockets()).toHaveLength(1);
+    ws.send(`420["giveaway:subscribe",{"giveaway_id":"${giveawayId}"}]`);
+    await expect.poll(() => frames.some((f) => f.startsWith('430[{"ok":true'))).toBe(true);
+    const first = io()
+      .of('/')
+      .sockets.get(sidOf(connectedSockets()[0] ?? ''));
+    if (!first) throw new Error('server-side socket not found');
+    expect(topicsOf(first)).toEqual([topic(roomOf(giveawayId))]);
+
+    ws.send('41'); // leave the namespace; the websocket stays open
+    ws.send('40'); // and come back as a new socket that joined nothing
+    await expect.poll(() => connectedSockets()).toHaveLength(2);
+    const second = io()
+      .of('/')
+      .sockets.get(sidOf(connectedSockets()[1] ?? ''));
+    if (!second) throw new Error('server-side socket not found');
+    expect(topicsOf(second)).toEqual([]);
+
+    io().to(roomOf(giveawayId)).emit('giveaway:count', count(5_000_001));
+    // The fence: sent after the room broadcast on the same connection, so it arrives after it would have.
+    io().to(second.id).emit('giveaway:count', count(5_000_002));
+    const counts = () => frames.filter((f) => f.startsWith('42["giveaway:count"') && f.includes('500000'));
+    await expect.poll(() => counts().length).toBe(1);
+    expect(counts()[0]).toContain('5000002');
+    ws.close();
+  });
+});
+
 describe('a socket that joins a room on long-polling', () => {
   it('gets the room topic and its broadcasts once it upgrades to websocket', async () => {
     const base = `http://127.0.0.1:${app.app.realtimePort}/socket.io/?EIO=4&transport=polling`;
