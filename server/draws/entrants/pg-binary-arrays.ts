@@ -84,6 +84,49 @@ export function entrantImages(ids: Buffer | null, weights: Buffer | null): Entra
   return { count: i.count, ids: i.body, weights: w.body };
 }
 
+/** A weight element of 1 (length 4, then the value), the weight of every entrant without tickets. */
+const WEIGHT_ONE = Buffer.from([0, 0, 0, 4, 0, 0, 0, 1]);
+
+/**
+ * One range from its ids image (int8[], ascending) and the images of its ticket rows (ids int8[] ascending,
+ * weights int4[] = 1 + tickets): every entrant weighs 1 unless a ticket row says otherwise. The tickets are
+ * few (a sparse, index-only read), so merging them here costs less than a join per entrant in PostgreSQL. A
+ * ticket whose user is not among the ids is ignored, as a join from the entrants would (its foreign key to
+ * participants makes that impossible within one snapshot).
+ */
+export function entrantImagesWithTickets(
+  ids: Buffer | null,
+  ticketIds: Buffer | null,
+  ticketWeights: Buffer | null,
+): EntrantImages {
+  const entrants = arrayImageElements(ids, INT8_OID);
+  const tickets = arrayImageElements(ticketIds, INT8_OID);
+  const ticketWs = arrayImageElements(ticketWeights, INT4_OID);
+  if (tickets.count !== ticketWs.count)
+    throw new Error(`${tickets.count} ticket ids but ${ticketWs.count} weights`);
+  const n = entrants.count;
+  const weights = Buffer.allocUnsafe(n * WEIGHT_STRIDE);
+  if (n > 0) weights.fill(WEIGHT_ONE);
+  const view = (b: Buffer) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const idv = view(entrants.body);
+  const tv = view(tickets.body);
+  const twv = view(ticketWs.body);
+  const wv = view(weights);
+  let at = 0;
+  for (let k = 0; k < tickets.count; k++) {
+    // int8 as (signed high word, unsigned low word): PostgreSQL's order of bigint.
+    const hi = tv.getInt32(k * ID_STRIDE + 4);
+    const lo = tv.getUint32(k * ID_STRIDE + 8);
+    for (; at < n; at++) {
+      const h = idv.getInt32(at * ID_STRIDE + 4);
+      if (h > hi || (h === hi && idv.getUint32(at * ID_STRIDE + 8) >= lo)) break;
+    }
+    if (at < n && idv.getInt32(at * ID_STRIDE + 4) === hi && idv.getUint32(at * ID_STRIDE + 8) === lo)
+      wv.setUint32(at * WEIGHT_STRIDE + 4, twv.getUint32(k * WEIGHT_STRIDE + 4));
+  }
+  return { count: n, ids: entrants.body, weights };
+}
+
 /** Ranges in order → one set of columns over shared memory (what the Merkle worker threads read). */
 export function columnsFromImages(ranges: readonly EntrantImages[]): EntrantColumns {
   const n = ranges.reduce((sum, r) => sum + r.count, 0);

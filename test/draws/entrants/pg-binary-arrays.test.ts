@@ -10,6 +10,7 @@ import {
   chunkCopyPieces,
   columnsFromImages,
   entrantImages,
+  entrantImagesWithTickets,
   imagesFromColumns,
   parseCopyBinaryRow,
   type EntrantImages,
@@ -44,6 +45,47 @@ function slice(images: EntrantImages, from: number, to: number): EntrantImages {
 
 const ids = [1n, 5_000_000_007n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n + 1n, 2n ** 63n - 1n];
 const weights = [1, 2, 3, 4, 2_147_483_647, 1];
+
+describe('a range read as ids and ticket rows', () => {
+  // Ascending as PostgreSQL orders bigint: a negative id (high word 0xffffffff) first.
+  const entrants = [-5n, 1n, 2n ** 32n - 1n, 2n ** 32n, 5_000_000_007n, 2n ** 53n + 1n, 2n ** 63n - 1n];
+  const merged = (ticketIds: bigint[], ticketWeights: number[], ids = entrants) => {
+    const e = sent(
+      columnsOf(
+        ids,
+        ids.map(() => 1),
+      ),
+    );
+    const t = sent(columnsOf(ticketIds, ticketWeights));
+    return plain(columnsFromImages([entrantImagesWithTickets(e.ids, t.ids, t.weights)]));
+  };
+
+  it('weighs every entrant 1, and a ticket holder 1 + tickets, matched by id across word borders', () => {
+    expect(merged([], []).weights).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    const got = merged([-5n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 63n - 1n], [4, 3, 5, 2_147_483_647]);
+    expect(got.weights).toEqual([4, 1, 3, 5, 1, 1, 2_147_483_647]);
+    expect(got).toMatchObject({ idHi: plain(columnsOf(entrants, [])).idHi });
+  });
+
+  it('ignores a ticket whose user is not an entrant, as a join from the entrants does', () => {
+    expect(merged([0n, 3n, 4_000_000_000_000n, 2n ** 63n - 1n], [9, 9, 9, 2]).weights).toEqual([
+      1, 1, 1, 1, 1, 1, 2,
+    ]);
+    expect(merged([7n], [3], []).weights).toEqual([]);
+  });
+
+  it('refuses ticket ids and weights of different lengths', () => {
+    const e = sent(
+      columnsOf(
+        entrants,
+        entrants.map(() => 1),
+      ),
+    );
+    const t = sent(columnsOf([1n, 2n], [2, 3]));
+    const one = sent(columnsOf([1n], [2]));
+    expect(() => entrantImagesWithTickets(e.ids, t.ids, one.weights)).toThrow(/2 ticket ids but 1 weights/);
+  });
+});
 
 describe('array images', () => {
   it('decode back to the columns they were made of, ids past 2^32 and 2^53 included', () => {
