@@ -43,8 +43,9 @@ const proto = Adapter.prototype as unknown as {
   broadcast: Broadcast;
 };
 /**
- * The in-memory adapter's own methods, taken when this module loads: Socket.IO replaces them on the shared
- * prototype inside `io.attachApp` (after every import) and puts these back on `io.close()`.
+ * The in-memory adapter's own methods, taken when this module loads: Socket.IO replaces addAll, del and broadcast
+ * on the shared prototype inside `io.attachApp` (after every import) and puts them back on `io.close()`; it never
+ * replaces delAll. Ours fall through to these for a server not attached here (`targets`).
  */
 const inMemory = { addAll: proto.addAll, del: proto.del, delAll: proto.delAll, broadcast: proto.broadcast };
 
