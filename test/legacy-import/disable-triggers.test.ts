@@ -2,25 +2,24 @@
 // writes, and is refused where it would skip more than those checks.
 import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { writeBulkFixture } from './bulk-fixture.ts';
-import { importFrom, snapshot, startLegacyRedis, type LegacyRedis } from './harness.ts';
-import { writeLegacyFixture } from './legacy-fixture.ts';
+import { importFrom, snapshot, twoTargetsOneSource, type LegacyRedis } from './harness.ts';
 
 let checked: TestDatabase;
 let unchecked: TestDatabase;
 let redis: LegacyRedis;
 
+let stop: (() => Promise<void>) | undefined;
+
 beforeAll(async () => {
-  [checked, unchecked, redis] = await Promise.all([
-    createTestDatabase(),
-    createTestDatabase(),
-    startLegacyRedis(),
-  ]);
-  await writeLegacyFixture(redis.client);
-  await writeBulkFixture(redis.client, { giveaways: 4, participants: 500 });
+  ({
+    a: checked,
+    b: unchecked,
+    redis,
+    stop,
+  } = await twoTargetsOneSource({ giveaways: 4, participants: 500 }));
 });
 afterAll(async () => {
-  await Promise.all([checked?.drop(), unchecked?.drop(), redis?.stop()]);
+  await stop?.();
 });
 
 it('imports the same rows with the foreign-key checks off', async () => {

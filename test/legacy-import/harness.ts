@@ -4,7 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { runImport, type ImportOptions } from '../../server/legacy-import/index.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis.ts';
+import { writeBulkFixture } from './bulk-fixture.ts';
+import { writeLegacyFixture } from './legacy-fixture.ts';
 
 export interface LegacyRedis extends PrivateRedis {
   client: Redis;
@@ -22,6 +25,31 @@ export async function startLegacyRedis(): Promise<LegacyRedis> {
       await stopServer();
     },
   });
+}
+
+/**
+ * What the tests that import one keyspace twice and compare start from: two empty databases, and a legacy
+ * Redis holding the fixture plus `bulk` giveaways of generated participants (`members`: how many it wrote).
+ */
+export async function twoTargetsOneSource(bulk: { giveaways: number; participants: number }): Promise<{
+  a: TestDatabase;
+  b: TestDatabase;
+  redis: LegacyRedis;
+  members: number;
+  stop: () => Promise<void>;
+}> {
+  const [a, b, redis] = await Promise.all([createTestDatabase(), createTestDatabase(), startLegacyRedis()]);
+  await writeLegacyFixture(redis.client);
+  const { members } = await writeBulkFixture(redis.client, bulk);
+  return {
+    a,
+    b,
+    redis,
+    members,
+    stop: async () => {
+      await Promise.all([a.drop(), b.drop(), redis.stop()]);
+    },
+  };
 }
 
 export function importFrom(url: string, pool: pg.Pool, opts: Partial<ImportOptions> = {}) {

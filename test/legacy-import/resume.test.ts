@@ -6,9 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import type { ImportReportJson } from '../../server/legacy-import/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { writeBulkFixture } from './bulk-fixture.ts';
-import { exitOf, importFrom, snapshot, spawnCli, startLegacyRedis, type LegacyRedis } from './harness.ts';
-import { writeLegacyFixture } from './legacy-fixture.ts';
+import { exitOf, importFrom, snapshot, spawnCli, twoTargetsOneSource, type LegacyRedis } from './harness.ts';
 
 let resumed: TestDatabase;
 let clean: TestDatabase;
@@ -16,17 +14,22 @@ let redis: LegacyRedis;
 let members = 0;
 const dir = mkdtempSync(join(tmpdir(), 'legacy-import-'));
 
+let stop: (() => Promise<void>) | undefined;
+
 beforeAll(async () => {
-  [resumed, clean, redis] = await Promise.all([
-    createTestDatabase(),
-    createTestDatabase(),
-    startLegacyRedis(),
-  ]);
-  await writeLegacyFixture(redis.client);
-  ({ members } = await writeBulkFixture(redis.client, { giveaways: 30, participants: 1500 }));
+  ({
+    a: resumed,
+    b: clean,
+    redis,
+    members,
+    stop,
+  } = await twoTargetsOneSource({
+    giveaways: 30,
+    participants: 1500,
+  }));
 });
 afterAll(async () => {
-  await Promise.all([resumed?.drop(), clean?.drop(), redis?.stop()]);
+  await stop?.();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -10,9 +10,7 @@ import {
   type ParticipantBatch,
 } from '../../server/legacy-import/participants.queries.ts';
 import { createTestDatabase, inTransaction, type TestDatabase } from '../support/database.ts';
-import { writeBulkFixture } from './bulk-fixture.ts';
-import { importFrom, snapshot, startLegacyRedis, type LegacyRedis } from './harness.ts';
-import { writeLegacyFixture } from './legacy-fixture.ts';
+import { importFrom, snapshot, twoTargetsOneSource, type LegacyRedis } from './harness.ts';
 
 let db: TestDatabase;
 
@@ -106,21 +104,16 @@ describe('an import with set-based checks', () => {
   let redis: LegacyRedis;
   let perRow: TestDatabase;
   let set: TestDatabase;
+  let stop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    [perRow, set, redis] = await Promise.all([
-      createTestDatabase(),
-      createTestDatabase(),
-      startLegacyRedis(),
-    ]);
-    await writeLegacyFixture(redis.client);
-    await writeBulkFixture(redis.client, { giveaways: 4, participants: 500 });
+    ({ a: perRow, b: set, redis, stop } = await twoTargetsOneSource({ giveaways: 4, participants: 500 }));
     // A trigger of its own keeps the per-row checks on in this one.
     await perRow.pool.query(`
       CREATE FUNCTION noop_trigger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
       CREATE TRIGGER participants_noop BEFORE INSERT ON participants
         FOR EACH ROW EXECUTE FUNCTION noop_trigger();`);
   });
-  afterAll(() => Promise.all([perRow?.drop(), set?.drop(), redis?.stop()]));
+  afterAll(() => stop?.());
 
   it('writes exactly what the per-row checks write, and a rerun changes nothing', async () => {
     expect(await chooseReferenceChecks(perRow.pool, false)).toBe('per-row');

@@ -54,6 +54,13 @@ const targets = new WeakMap<object, Target>();
 
 const topicOf = (nsp: Namespace, room: string) => `${nsp.name}${SEPARATOR}${room}`;
 
+/** The topics of a socket's rooms: each room but its own id room. */
+function roomTopics(nsp: Namespace, id: string, rooms: Iterable<string>): string[] {
+  const topics: string[] = [];
+  for (const room of rooms) if (room !== id) topics.push(topicOf(nsp, room));
+  return topics;
+}
+
 /**
  * Call after `io.attachApp(app)`: replaces the broadcast and room subscriptions it installed. Call what it
  * returns before closing `app`: the server's broadcasts then take the per-socket path, never the closed app.
@@ -71,7 +78,7 @@ export function installFastPublish(io: Server, app: uWS.TemplatedApp): () => voi
         set.delete(socket);
         // Rooms joined on long-polling get their topics once there is a websocket to subscribe.
         const ws = (socket.conn as unknown as Conn).transport.socket;
-        for (const room of socket.rooms) if (room !== socket.id) ws?.subscribe(topicOf(nsp, room));
+        for (const topic of roomTopics(nsp, socket.id, socket.rooms)) ws?.subscribe(topic);
       });
       socket.once('disconnect', () => set.delete(socket));
     });
@@ -102,13 +109,14 @@ function websocketOf(adapter: Adapter, id: string) {
 function topicAddAll(this: Adapter, id: string, rooms: Set<string>): Promise<void> | void {
   const done = inMemory.addAll.call(this, id, rooms);
   const ws = websocketOf(this, id);
-  if (ws) for (const room of rooms) if (room !== id) ws.subscribe(topicOf(this.nsp as Namespace, room));
+  if (ws) for (const topic of roomTopics(this.nsp as Namespace, id, rooms)) ws.subscribe(topic);
   return done;
 }
 
 function topicDel(this: Adapter, id: string, room: string): Promise<void> | void {
   const done = inMemory.del.call(this, id, room);
-  if (room !== id) websocketOf(this, id)?.unsubscribe(topicOf(this.nsp as Namespace, room));
+  for (const topic of roomTopics(this.nsp as Namespace, id, [room]))
+    websocketOf(this, id)?.unsubscribe(topic);
   return done;
 }
 
@@ -119,9 +127,10 @@ function topicDel(this: Adapter, id: string, room: string): Promise<void> | void
  */
 function topicDelAll(this: Adapter, id: string): void {
   const ws = websocketOf(this, id);
-  const rooms = ws ? [...(this.sids.get(id) ?? [])] : [];
+  // Read before the rooms are gone.
+  const topics = ws ? roomTopics(this.nsp as Namespace, id, this.sids.get(id) ?? []) : [];
   inMemory.delAll.call(this, id);
-  for (const room of rooms) if (room !== id) ws?.unsubscribe(topicOf(this.nsp as Namespace, room));
+  for (const topic of topics) ws?.unsubscribe(topic);
 }
 
 function fastBroadcast(this: Adapter, packet: Packet, opts: BroadcastOptions): void {
