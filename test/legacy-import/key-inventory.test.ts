@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ImportReport } from '../../server/legacy-import/import-report.ts';
 import { buildInventory, type KeySource } from '../../server/legacy-import/key-inventory.ts';
 import { LegacySource } from '../../server/legacy-import/legacy-source.ts';
-import { startLegacyRedis, type LegacyRedis } from './harness.ts';
+import { skippedByKey, startLegacyRedis, type LegacyRedis } from './harness.ts';
 
 let redis: LegacyRedis;
 let source: LegacySource;
@@ -76,8 +76,7 @@ async function inventoryOf(from: KeySource) {
   const report = new ImportReport('test', { dry_run: true, batch: 1, writers: 1, disable_triggers: false });
   const inventory = await buildInventory(from, report, { scanned: () => undefined, user: () => undefined });
   const json = report.toJSON();
-  const items = [...json.skipped.items].sort((a, b) => a.key.localeCompare(b.key));
-  return { inventory, keys: json.keys, ignored: json.ignored_keys, skipped: { ...json.skipped, items } };
+  return { inventory, keys: json.keys, ignored: json.ignored_keys, skipped: skippedByKey(json.skipped) };
 }
 
 /**
